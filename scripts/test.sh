@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test command (README and .ci/run): installs the independent file readers the tests use
+# when missing (Debian's tiffinfo and h5dump), then builds and runs every test project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v tiffinfo >/dev/null 2>&1 || need+=(libtiff-tools)
+command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing independent readers for the tests: ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+dotnet build LiveSmlm.sln -c Release -nologo -v quiet
+dotnet test LiveSmlm.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
