@@ -8,6 +8,7 @@ need=()
 command -v tiffinfo >/dev/null 2>&1 || need+=(libtiff-tools)
 command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
+command -v pngcheck >/dev/null 2>&1 || need+=(pngcheck)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing independent readers for the tests: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -65,6 +65,45 @@ public sealed class PngWriterTests
     }
 
     [Fact]
+    public void WriteGray8AndRgb8_Pngcheck_FindsNoErrors()
+    {
+        using var gray = new TempFile("gray.png");
+        using var rgb = new TempFile("rgb.png");
+        var random = new Random(5);
+        var grayPixels = new byte[64 * 48];
+        var rgbPixels = new byte[64 * 48 * 3];
+        random.NextBytes(grayPixels);
+        random.NextBytes(rgbPixels);
+        PngWriter.WriteGray8(gray.Path, 64, 48, grayPixels);
+        PngWriter.WriteRgb8(rgb.Path, 64, 48, rgbPixels);
+
+        ExternalTool.Result g = ExternalTool.Run("pngcheck", "-v", gray.Path);
+        ExternalTool.Result c = ExternalTool.Run("pngcheck", "-v", rgb.Path);
+
+        Assert.True(g.ExitCode == 0, g.Stdout + g.Stderr);
+        Assert.Contains("64 x 48 image, 8-bit grayscale, non-interlaced", g.Stdout, StringComparison.Ordinal);
+        Assert.Contains("No errors detected", g.Stdout, StringComparison.Ordinal);
+        Assert.True(c.ExitCode == 0, c.Stdout + c.Stderr);
+        Assert.Contains("64 x 48 image, 24-bit RGB, non-interlaced", c.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pngcheck_OnOurFileWithOneFlippedBit_ReportsTheCrcError()
+    {
+        // Control: pngcheck really checks our CRCs, so its "no errors" above means something.
+        using var file = new TempFile("flipped.png");
+        PngWriter.WriteGray8(file.Path, 8, 8, new byte[64]);
+        byte[] bytes = File.ReadAllBytes(file.Path);
+        bytes[16 + 3] ^= 1; // lowest bit of the IHDR width
+        File.WriteAllBytes(file.Path, bytes);
+
+        ExternalTool.Result r = ExternalTool.Run("pngcheck", file.Path);
+
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("CRC error in chunk IHDR", r.Stdout + r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Crc32_OfCheckString_IsTheStandardCheckValue()
     {
         // CRC-32/ISO-HDLC check value of "123456789" (the catalogue value every implementation quotes).

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace LiveSmlm.Reconstruction.Tests;
@@ -58,19 +57,9 @@ print(json.dumps({'width': w, 'height': h, 'depth': depth, 'color_type': ctype_,
     {
         string scriptPath = Path.Combine(Path.GetTempPath(), $"livesmlm-png-reader-{Environment.ProcessId}.py");
         File.WriteAllText(scriptPath, Script);
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(scriptPath);
-        start.ArgumentList.Add(path);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start.");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python3 PNG reader failed: {stderr.Result}");
+        ExternalTool.Result run = ExternalTool.Run("python3", scriptPath, path);
+        Assert.True(run.ExitCode == 0, $"python3 PNG reader failed: {run.Stderr}");
+        string stdout = run.Stdout;
 
         using JsonDocument doc = JsonDocument.Parse(stdout);
         JsonElement root = doc.RootElement;
