@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace LiveSmlm.IO.Tests.Tiff;
+namespace LiveSmlm.IO.Tests.Tiffs;
 
 public sealed class OmeTiffWriterTests : IDisposable
 {
