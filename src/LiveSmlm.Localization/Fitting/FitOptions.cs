@@ -37,10 +37,16 @@ public struct FitOptions
     /// <summary>Fewer fitted photoelectrons than this: <see cref="FitStatus.TooFewPhotons"/>.</summary>
     public float MinPhotoelectrons;
 
+    /// <summary>
+    /// Fits whose photons are below this many standard deviations of themselves (N/√CRLB_N) are
+    /// <see cref="FitStatus.TooFewPhotons"/>: noise peaks, not emitters. 0 disables the test.
+    /// </summary>
+    public float MinSignalToNoise;
+
     /// <summary>Excess noise factor F² multiplying every CRLB: 2 for an EMCCD, 1 otherwise (Mortensen et al. 2010).</summary>
     public float ExcessNoiseFactor;
 
-    /// <summary>Defaults: σ free from <paramref name="sigmaPx"/>, 30 iterations, 10⁻³ px, σ in [0.5, 3]·σ, no photon floor, F² = 1.</summary>
+    /// <summary>Defaults: σ free from <paramref name="sigmaPx"/>, 30 iterations, 10⁻³ px, σ in [0.5, 3]·σ, no photon or SNR floor, F² = 1.</summary>
     public static FitOptions Create(float sigmaPx, bool fitSigma = true) => new()
     {
         InitialSigmaPx = sigmaPx,

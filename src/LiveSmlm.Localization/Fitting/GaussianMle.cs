@@ -26,6 +26,12 @@ public static class GaussianMle
     private const float MaxSigmaStepPx = 0.5f;
     private const float SigmaFloorPx = 0.2f;
 
+    // Converged when the undamped step is shorter than 1 % of a standard deviation (decrement 10⁻⁴).
+    private const float ConvergedDecrement = 1e-4f;
+
+    // Factor applied to all later steps each time a step reverses the previous one.
+    private const float OscillationDamping = 0.5f;
+
     // μ is floored here so that 1/μ stays finite when N and b approach 0 on an empty ROI.
     private const float MinModel = 1e-4f;
 
@@ -53,6 +59,8 @@ public static class GaussianMle
         bool converged = false;
         bool outside = false;
         int iteration = 0;
+        float damping = 1f;
+        float lastDx = 0f, lastDy = 0f, lastDs = 0f;
         AxisTable tx = default;
         AxisTable ty = default;
         while (iteration < options.MaxIterations)
@@ -72,15 +80,31 @@ public static class GaussianMle
                 break;
             }
 
-            float dx = Clamp(step.V0, MaxPositionStepPx);
-            float dy = Clamp(step.V1, MaxPositionStepPx);
-            float ds = Clamp(step.V4, MaxSigmaStepPx);
+            // A step that reverses a position or σ step of more than the tolerance is oscillation:
+            // halve every later step (low-SNR spots, where b, N and σ trade off).
+            if ((step.V0 * lastDx < 0f && MathF.Abs(lastDx) > options.TolerancePx)
+                || (step.V1 * lastDy < 0f && MathF.Abs(lastDy) > options.TolerancePx)
+                || (step.V4 * lastDs < 0f && MathF.Abs(lastDs) > options.TolerancePx))
+            {
+                damping *= OscillationDamping;
+            }
+            else
+            {
+                damping = MathF.Min(1f, damping * 2f);
+            }
+
+            float dx = Clamp(damping * step.V0, MaxPositionStepPx);
+            float dy = Clamp(damping * step.V1, MaxPositionStepPx);
+            float ds = Clamp(damping * step.V4, MaxSigmaStepPx);
+            lastDx = dx;
+            lastDy = dy;
+            lastDs = ds;
             x += dx;
             y += dy;
-            float newN = n + step.V2;
-            float dn = newN > 0f ? step.V2 : -0.5f * n;
+            float newN = n + (damping * step.V2);
+            float dn = newN > 0f ? damping * step.V2 : -0.5f * n;
             n += dn;
-            float newB = b + step.V3;
+            float newB = b + (damping * step.V3);
             b = newB > 0f ? newB : 0.5f * b;
             s = MathF.Max(s + ds, SigmaFloorPx);
             if (!(IsFinite(x) && IsFinite(y) && IsFinite(n) && IsFinite(b) && IsFinite(s)))
@@ -94,8 +118,13 @@ public static class GaussianMle
                 break;
             }
 
-            if (MathF.Abs(dx) < options.TolerancePx && MathF.Abs(dy) < options.TolerancePx
-                && MathF.Abs(ds) < options.TolerancePx && MathF.Abs(dn) < options.TolerancePx * n)
+            // Newton decrement gᵀI⁻¹g = gᵀΔ: the squared length of the step in units of the parameters'
+            // own standard deviations, so low-SNR spots stop when further steps no longer matter.
+            float decrement = (gradient.V0 * step.V0) + (gradient.V1 * step.V1) + (gradient.V2 * step.V2)
+                + (gradient.V3 * step.V3) + (gradient.V4 * step.V4);
+            bool smallSteps = MathF.Abs(dx) < options.TolerancePx && MathF.Abs(dy) < options.TolerancePx
+                && MathF.Abs(ds) < options.TolerancePx && MathF.Abs(dn) < options.TolerancePx * n;
+            if (smallSteps || decrement < ConvergedDecrement)
             {
                 converged = true;
                 break;
@@ -294,7 +323,7 @@ public static class GaussianMle
             return FitStatus.SigmaOutOfRange;
         }
 
-        if (r.Photons < options.MinPhotoelectrons)
+        if (r.Photons < options.MinPhotoelectrons || r.Photons < options.MinSignalToNoise * MathF.Sqrt(r.CrlbPhotons))
         {
             return FitStatus.TooFewPhotons;
         }

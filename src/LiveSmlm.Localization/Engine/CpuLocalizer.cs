@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using LiveSmlm.Core;
+
+namespace LiveSmlm.Localization;
+
+using Localization = LiveSmlm.Core.Localization;
+
+/// <summary>
+/// The CPU backend of the localization engine: background → wavelet detection → Poisson MLE per ROI
+/// (→ two-emitter fit when one fits poorly), Parallel over the frames of a batch, pooled scratch.
+/// </summary>
+public sealed class CpuLocalizer : ILocalizer
+{
+    // Fits per Parallel work item in FitBatch: large enough to amortise scheduling, small enough to balance.
+    private const int FitsPerChunk = 256;
+
+    private readonly LocalizerSettings _settings;
+    private readonly ConcurrentBag<FrameWorkspace> _workspaces = [];
+    private readonly RejectionCounts _rejections = new();
+    private readonly List<List<Localization>> _perFrame = [];
+    private readonly List<float[]> _slotElectrons = [];
+    private readonly List<float[]> _slotResidual = [];
+    private TemporalMedianBackground? _temporal;
+    private float[]? _varianceMap;
+    private float _uniformVariance;
+    private int _width;
+    private int _height;
+    private long _detections;
+    private long _fits;
+    private long _pairFits;
+    private long _pairsAccepted;
+
+    /// <summary>Validates <paramref name="settings"/> (ArgumentException naming the field).</summary>
+    public CpuLocalizer(LocalizerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _settings = settings;
+    }
+
+    public LocalizerSettings Settings => _settings;
+
+    public RejectionCounts Rejections => _rejections;
+
+    public long Detections => Interlocked.Read(ref _detections);
+
+    public long FitsAttempted => Interlocked.Read(ref _fits);
+
+    /// <summary>Two-emitter fits attempted (single fit poor) and accepted (likelihood-ratio test won).</summary>
+    public long MultiEmitterFitsAttempted => Interlocked.Read(ref _pairFits);
+
+    public long MultiEmitterFitsAccepted => Interlocked.Read(ref _pairsAccepted);
+
+    /// <inheritdoc />
+    public void Localize(IReadOnlyList<Frame> frames, List<Localization> output)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(output);
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        PrepareFor(frames);
+        bool temporal = _settings.Background == BackgroundMode.TemporalMedian;
+        if (temporal)
+        {
+            TemporalStage(frames);
+        }
+
+        Parallel.For(0, frames.Count, RentWorkspace, (k, _, ws) =>
+        {
+            Frame frame = frames[k];
+            List<Localization> local = _perFrame[k];
+            local.Clear();
+            float[] detectOn;
+            if (temporal)
+            {
+                _slotElectrons[k].CopyTo(ws.Electrons, 0);
+                detectOn = _slotResidual[k];
+            }
+            else
+            {
+                ws.Convert(frame);
+                detectOn = ws.Electrons;
+            }
+
+            ws.Detect(detectOn);
+            Interlocked.Add(ref _detections, ws.Candidates.Count);
+            ws.Fit(_varianceMap, _uniformVariance, checked((int)frame.Index), local);
+            return ws;
+        }, ReturnWorkspace);
+
+        for (int k = 0; k < frames.Count; k++)
+        {
+            output.AddRange(_perFrame[k]);
+        }
+    }
+
+    /// <summary>
+    /// Fits <paramref name="count"/> pre-cut square ROIs (photoelectrons, roiSize² each, back to back)
+    /// in parallel, no read noise; returns how many were accepted. The raw path for benchmarks.
+    /// </summary>
+    public static unsafe int FitBatch(float[] rois, int roiSize, int count, FitOptions options, Span<FitResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(rois);
+        if (roiSize < GaussianMle.MinRoiSize || roiSize > GaussianMle.MaxRoiSize)
+        {
+            throw new ArgumentException($"roiSize = {roiSize} is out of range; allowed [{GaussianMle.MinRoiSize}, {GaussianMle.MaxRoiSize}] px.", nameof(roiSize));
+        }
+
+        if (count < 0 || (long)count * roiSize * roiSize > rois.Length || results.Length < count)
+        {
+            throw new ArgumentException($"count = {count} ROIs of {roiSize}² px need {(long)count * roiSize * roiSize} values and {count} results; got {rois.Length} values and {results.Length} results.", nameof(count));
+        }
+
+        int accepted = 0;
+        fixed (FitResult* start = results)
+        {
+            // The span is pinned for the whole (synchronous) Parallel.For; the lambda sees its address.
+            nint address = (nint)start;
+            int chunks = (count + FitsPerChunk - 1) / FitsPerChunk;
+            Parallel.For(0, chunks, chunk =>
+            {
+                var output = (FitResult*)address;
+                int end = Math.Min(count, (chunk + 1) * FitsPerChunk), ok = 0;
+                for (int r = chunk * FitsPerChunk; r < end; r++)
+                {
+                    output[r] = GaussianMle.Fit(new ArrayPixels(rois, r * roiSize * roiSize), default(ZeroPixels), roiSize, options);
+                    ok += output[r].Status == FitStatus.Ok ? 1 : 0;
+                }
+
+                Interlocked.Add(ref accepted, ok);
+            });
+        }
+
+        return accepted;
+    }
+
+    private void PrepareFor(IReadOnlyList<Frame> frames)
+    {
+        int width = frames[0].Width, height = frames[0].Height, roi = _settings.EffectiveRoiSizePx;
+        foreach (Frame f in frames)
+        {
+            if (f.Width != width || f.Height != height)
+            {
+                throw new ArgumentException($"All frames of a batch must have one size; frame {f.Index} is {f.Width}×{f.Height}, the first is {width}×{height}.", nameof(frames));
+            }
+        }
+
+        if (width < Math.Max(roi, 9) || height < Math.Max(roi, 9))
+        {
+            throw new ArgumentException($"Frames of {width}×{height} px are smaller than the fitting ROI ({roi} px) or the detection filter (9 px).", nameof(frames));
+        }
+
+        if (width != _width || height != _height)
+        {
+            _workspaces.Clear();
+            _width = width;
+            _height = height;
+            _temporal = null;
+            _slotElectrons.Clear();
+            _slotResidual.Clear();
+            PrepareVariance(width * height);
+        }
+
+        while (_perFrame.Count < frames.Count)
+        {
+            _perFrame.Add(new List<Localization>(64));
+        }
+    }
+
+    private void PrepareVariance(int pixels)
+    {
+        CameraModel camera = _settings.Camera;
+        if (camera.PixelMaps is { } maps)
+        {
+            maps.Validate(pixels);
+            _varianceMap = new float[pixels];
+            for (int i = 0; i < pixels; i++)
+            {
+                _varianceMap[i] = (float)camera.ReadVariancePhotoelectronsAt(i);
+            }
+        }
+        else
+        {
+            _varianceMap = null;
+            _uniformVariance = (float)camera.ReadVariancePhotoelectronsAt(0);
+        }
+    }
+
+    // Temporal background needs the frames in order: convert, push, median (parallel inside), residual.
+    private void TemporalStage(IReadOnlyList<Frame> frames)
+    {
+        int pixels = _width * _height;
+        _temporal ??= new TemporalMedianBackground(pixels, _settings.TemporalWindowFrames);
+        while (_slotElectrons.Count < frames.Count)
+        {
+            _slotElectrons.Add(new float[pixels]);
+            _slotResidual.Add(new float[pixels]);
+        }
+
+        for (int k = 0; k < frames.Count; k++)
+        {
+            float[] electrons = _slotElectrons[k], residual = _slotResidual[k];
+            _settings.Camera.ToPhotoelectrons(frames[k].Span, electrons);
+            _temporal.Push(electrons);
+            _temporal.Median(residual);
+            for (int i = 0; i < pixels; i++)
+            {
+                residual[i] = electrons[i] - residual[i];
+            }
+        }
+    }
+
+    private FrameWorkspace RentWorkspace()
+    {
+        if (_workspaces.TryTake(out FrameWorkspace? ws) && ws.Width == _width && ws.Height == _height)
+        {
+            return ws;
+        }
+
+        return new FrameWorkspace(_settings, _width, _height);
+    }
+
+    private void ReturnWorkspace(FrameWorkspace ws)
+    {
+        RoiFitter fitter = ws.Fitter;
+        Interlocked.Add(ref _fits, fitter.Fits);
+        Interlocked.Add(ref _pairFits, fitter.PairFits);
+        Interlocked.Add(ref _pairsAccepted, fitter.PairsAccepted);
+        _rejections.Add(fitter.Rejections);
+        fitter.ClearCounts();
+        _workspaces.Add(ws);
+    }
+}

@@ -1,0 +1,81 @@
+using LiveSmlm.Core;
+
+namespace LiveSmlm.Localization;
+
+using Localization = LiveSmlm.Core.Localization;
+
+/// <summary>
+/// One worker's scratch for one frame size: photoelectrons, the two wavelet levels, the candidate list
+/// and a <see cref="RoiFitter"/>. Pooled by <see cref="CpuLocalizer"/> so that the steady state
+/// allocates nothing per frame.
+/// </summary>
+internal sealed class FrameWorkspace
+{
+    // Non-maximum suppression radius in units of σ: maxima closer than this are one spot (or a pair
+    // for the multi-emitter fit), farther ones get their own ROI.
+    private const double SuppressionRadiusInSigma = 1.5;
+
+    private readonly LocalizerSettings _settings;
+    private readonly float _threshold;
+    private readonly int _suppressionRadius;
+
+    public FrameWorkspace(LocalizerSettings settings, int width, int height)
+    {
+        _settings = settings;
+        Width = width;
+        Height = height;
+        int n = width * height;
+        Electrons = new float[n];
+        Smooth1 = new float[n];
+        Smooth2 = new float[n];
+        Scratch = new float[n];
+        Fitter = new RoiFitter(settings);
+        _threshold = (float)settings.DetectionThresholdFactor;
+        _suppressionRadius = Math.Max(1, (int)Math.Round(SuppressionRadiusInSigma * settings.PsfSigmaPx));
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>The frame in photoelectrons (filled by the caller or by <see cref="Convert"/>).</summary>
+    public float[] Electrons { get; }
+
+    public float[] Smooth1 { get; }
+
+    public float[] Smooth2 { get; }
+
+    public float[] Scratch { get; }
+
+    public List<Candidate> Candidates { get; } = new(256);
+
+    public RoiFitter Fitter { get; }
+
+    /// <summary>Frame noise (std of W1) found by the last <see cref="Detect"/>, photoelectrons.</summary>
+    public float LastNoise { get; private set; }
+
+    public void Convert(Frame frame) => _settings.Camera.ToPhotoelectrons(frame.Span, Electrons);
+
+    /// <summary>
+    /// Wavelet detection on <paramref name="source"/> (the photoelectrons, or the residual after a
+    /// temporal background): maxima of W2 = V1 − V2 above factor · std(W1).
+    /// </summary>
+    public void Detect(float[] source)
+    {
+        BSplineWavelet.Smooth(source, Smooth1, Scratch, Width, Height, 1);
+        BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
+        LastNoise = NoiseEstimate.ClippedStdOfDifference(source, Smooth1);
+        Span<float> w2 = Smooth2;
+        ReadOnlySpan<float> v1 = Smooth1;
+        for (int i = 0; i < w2.Length; i++)
+        {
+            w2[i] = v1[i] - w2[i];
+        }
+
+        PeakFinder.Find(Smooth2, Width, Height, _threshold * LastNoise, _suppressionRadius, Candidates);
+    }
+
+    /// <summary>Fits the candidates of the last <see cref="Detect"/> and appends to <paramref name="output"/>.</summary>
+    public void Fit(float[]? varianceMap, float uniformVariance, int frame, List<Localization> output) =>
+        Fitter.FitFrame(Electrons, varianceMap, uniformVariance, Width, Height, Candidates, frame, output);
+}

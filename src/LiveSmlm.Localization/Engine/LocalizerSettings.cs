@@ -1,0 +1,122 @@
+using System.Globalization;
+using LiveSmlm.Core;
+
+namespace LiveSmlm.Localization;
+
+/// <summary>How the per-frame background is estimated before detection.</summary>
+public enum BackgroundMode
+{
+    /// <summary>À trous B-spline wavelet (ThunderSTORM's default filter): per frame, no history.</summary>
+    Wavelet,
+
+    /// <summary>Per-pixel running median over the last frames, then the wavelet on the residual (DNA-PAINT).</summary>
+    TemporalMedian,
+}
+
+/// <summary>
+/// Everything a user sets for localization; defaults work across sCMOS/EMCCD, 500–5000 photons and
+/// 5–50 background photons per pixel. <see cref="Validate"/> names the field and the allowed range.
+/// </summary>
+public sealed record LocalizerSettings
+{
+    /// <summary>Camera model: ADU → photoelectrons, QE, excess noise, sCMOS maps.</summary>
+    public CameraModel Camera { get; init; } = new();
+
+    /// <summary>PSF σ in the sample plane, nm: start value of the fit, or the fixed width.</summary>
+    public double PsfSigmaNm { get; init; } = 130;
+
+    /// <summary>Fit σ as a free parameter (true) or hold it at <see cref="PsfSigmaNm"/>.</summary>
+    public bool FitSigma { get; init; } = true;
+
+    /// <summary>ROI side in pixels, odd; 0 = automatic 2·ceil(3σ_px)+1 clipped to [5, 15].</summary>
+    public int RoiSizePx { get; init; }
+
+    /// <summary>
+    /// Detection threshold in units of the frame's own noise (robust std of the first wavelet level),
+    /// applied to the second level (ThunderSTORM uses 1.0).
+    /// </summary>
+    public double DetectionThresholdFactor { get; init; } = 1.0;
+
+    public BackgroundMode Background { get; init; } = BackgroundMode.Wavelet;
+
+    /// <summary>Frames in the running median of <see cref="BackgroundMode.TemporalMedian"/>.</summary>
+    public int TemporalWindowFrames { get; init; } = 15;
+
+    /// <summary>Fit two emitters jointly when one fits poorly, keeping the better model.</summary>
+    public bool MultiEmitter { get; init; } = true;
+
+    /// <summary>Fits with fewer photons (at the sample) are rejected.</summary>
+    public double MinPhotons { get; init; } = 50;
+
+    /// <summary>
+    /// Fits with N/√CRLB_N below this are rejected (TooFewPhotons); 0 = off (default). With σ free the
+    /// CRLB of N is wide (N, b and σ trade off), so a 500-photon EMCCD spot on 50 photons/px sits near 3:
+    /// the σ floor (<see cref="MinSigmaFactor"/>) separates noise peaks better.
+    /// </summary>
+    public double MinSignalToNoise { get; init; }
+
+    /// <summary>
+    /// Accepted fitted σ, as a fraction of <see cref="PsfSigmaNm"/>. Noise peaks that pass detection
+    /// fit narrow (0.5–0.6 σ); real emitters at 500 photons on 50 photons/px (EMCCD) stay above 0.7 σ.
+    /// </summary>
+    public double MinSigmaFactor { get; init; } = 0.6;
+
+    public double MaxSigmaFactor { get; init; } = 2.0;
+
+    /// <summary>Newton iterations per fit before "not converged".</summary>
+    public int MaxIterations { get; init; } = 30;
+
+    /// <summary>PSF σ in camera pixels.</summary>
+    public double PsfSigmaPx => PsfSigmaNm / Camera.PixelSizeNm;
+
+    /// <summary>The ROI side actually used: <see cref="RoiSizePx"/> or 2·ceil(3σ_px)+1 clipped to [5, 15].</summary>
+    public int EffectiveRoiSizePx => RoiSizePx > 0
+        ? RoiSizePx
+        : Math.Clamp((2 * (int)Math.Ceiling(3 * PsfSigmaPx)) + 1, MinAutoRoi, GaussianMle.MaxRoiSize);
+
+    private const int MinAutoRoi = 5;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field, its value and the allowed range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Camera, "localizer.camera");
+        Camera.Validate("localizer.camera");
+        Require(PsfSigmaNm is > 0 and <= 5000, nameof(PsfSigmaNm), PsfSigmaNm, "(0, 5000] nm");
+        Require(PsfSigmaPx is >= 0.3 and <= 4, nameof(PsfSigmaNm), PsfSigmaNm,
+            $"0.3–4 camera pixels, i.e. [{0.3 * Camera.PixelSizeNm}, {4 * Camera.PixelSizeNm}] nm at {Camera.PixelSizeNm} nm pixels");
+        Require(RoiSizePx == 0 || (RoiSizePx >= GaussianMle.MinRoiSize + 2 && RoiSizePx <= GaussianMle.MaxRoiSize && RoiSizePx % 2 == 1),
+            nameof(RoiSizePx), RoiSizePx, $"0 (auto) or an odd number in [{GaussianMle.MinRoiSize + 2}, {GaussianMle.MaxRoiSize}] px");
+        Require(DetectionThresholdFactor is > 0 and <= 100, nameof(DetectionThresholdFactor), DetectionThresholdFactor, "(0, 100]");
+        Require(Enum.IsDefined(Background), nameof(Background), (double)Background, "Wavelet or TemporalMedian");
+        Require(TemporalWindowFrames is >= 3 and <= 255, nameof(TemporalWindowFrames), TemporalWindowFrames, "[3, 255] frames");
+        Require(MinPhotons is >= 0 and < 1e9, nameof(MinPhotons), MinPhotons, "[0, 1e9) photons");
+        Require(MinSignalToNoise is >= 0 and <= 1000, nameof(MinSignalToNoise), MinSignalToNoise, "[0, 1000]");
+        Require(MinSigmaFactor is > 0 and < 1, nameof(MinSigmaFactor), MinSigmaFactor, "(0, 1)");
+        Require(MaxSigmaFactor is > 1 and <= 10, nameof(MaxSigmaFactor), MaxSigmaFactor, "(1, 10]");
+        Require(MaxIterations is >= 1 and <= 1000, nameof(MaxIterations), MaxIterations, "[1, 1000]");
+    }
+
+    /// <summary>The per-ROI options these settings imply (lengths in px, counts in photoelectrons).</summary>
+    public FitOptions ToFitOptions()
+    {
+        float sigmaPx = (float)PsfSigmaPx;
+        FitOptions options = FitOptions.Create(sigmaPx, FitSigma);
+        options.MaxIterations = MaxIterations;
+        options.MinSigmaPx = (float)(MinSigmaFactor * sigmaPx);
+        options.MaxSigmaPx = (float)(MaxSigmaFactor * sigmaPx);
+        options.MinPhotoelectrons = (float)Camera.PhotonsToPhotoelectrons(MinPhotons);
+        options.MinSignalToNoise = (float)MinSignalToNoise;
+        options.ExcessNoiseFactor = (float)Camera.ExcessNoiseFactor;
+        return options;
+    }
+
+    private static void Require(bool ok, string field, double value, string range)
+    {
+        if (!ok)
+        {
+            string name = char.ToLowerInvariant(field[0]) + field[1..];
+            throw new ArgumentException(
+                $"localizer.{name} = {value.ToString(CultureInfo.InvariantCulture)} is out of range; allowed {range}.", field);
+        }
+    }
+}
