@@ -20,8 +20,8 @@ public sealed partial class DaxReader : IFrameSource
         FileChecks.RequireExists(infPath, "DAX sidecar (.inf) for '" + path + "'");
         int width = 0, height = 0;
         long frames = -1;
+        // storm-analysis's default when no 'data type' line is present: big-endian 16-bit.
         bool bigEndian = true;
-        bool sawType = false;
         foreach (string line in File.ReadLines(infPath))
         {
             var size = FrameDimensions().Match(line);
@@ -40,7 +40,6 @@ public sealed partial class DaxReader : IFrameSource
 
             if (line.TrimStart().StartsWith("data type", StringComparison.OrdinalIgnoreCase))
             {
-                sawType = true;
                 if (!line.Contains("16 bit", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new InvalidDataException($"'{infPath}': '{line.Trim()}' is not supported; a .dax holds '16 bit integers'.");
@@ -56,7 +55,6 @@ public sealed partial class DaxReader : IFrameSource
                 $"'{infPath}' must give 'frame dimensions = W x H' and 'number of frames = N'; found {width}×{height}, {frames} frames.");
         }
 
-        _ = sawType; // storm-analysis defaults to big-endian 16-bit when the line is absent.
         _movie = new RawMovie(path, infPath, width, height, frames, SampleType.UInt16, bigEndian);
     }
 
