@@ -5,6 +5,7 @@ namespace LiveSmlm.IO;
 /// <summary>
 /// Reads any localization file LiveSmlm understands, choosing the reader by extension
 /// (.csv ThunderSTORM, .hdf5/.h5 Picasso with its .yaml); used by `evaluate` for both sides.
+/// The result is a list, so the whole table is in memory; stream a CSV with ThunderStormCsvReader.
 /// </summary>
 public static class LocalizationFiles
 {

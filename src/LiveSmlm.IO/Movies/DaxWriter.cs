@@ -13,7 +13,7 @@ public sealed class DaxWriter : IFrameWriter
     private readonly string _infPath;
     private bool _disposed;
 
-    private DaxWriter(string path, int width, int height)
+    public DaxWriter(string path, int width, int height)
     {
         _raw = new RawMovieWriter(path, width, height, bigEndian: true);
         _infPath = System.IO.Path.ChangeExtension(path, ".inf");

@@ -13,7 +13,7 @@ public sealed class PicassoRawWriter : IFrameWriter
     private readonly string _yamlPath;
     private bool _disposed;
 
-    private PicassoRawWriter(string path, int width, int height)
+    public PicassoRawWriter(string path, int width, int height)
     {
         _raw = new RawMovieWriter(path, width, height, bigEndian: false);
         _yamlPath = System.IO.Path.ChangeExtension(path, ".yaml");
