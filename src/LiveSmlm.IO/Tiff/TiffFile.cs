@@ -242,6 +242,12 @@ internal sealed class TiffFile : IDisposable
         }
 
         long offset = IsBigTiff ? (long)U64(inline) : U32(inline);
+        if (offset < 0 || byteCount > _stream.Length - offset)
+        {
+            // Checked before allocating, so that a corrupt count cannot ask for gigabytes.
+            throw FileChecks.Corrupt(Path, $"{what} needs {byteCount} bytes at offset {offset} but the file has {_stream.Length}: it is truncated or corrupt.");
+        }
+
         var bytes = new byte[byteCount];
         long position = _stream.Position;
         ReadAt(offset, bytes, what);

@@ -141,6 +141,27 @@ public sealed class TiffStackReaderTests : IDisposable
     }
 
     [Fact]
+    public void Open_TagCountPastEndOfFile_ThrowsInvalidDataNamingFile()
+    {
+        var builder = new ClassicTiffBuilder(bigEndian: false);
+        builder.Add(256, ClassicTiffBuilder.Short, Width)
+            .Add(257, ClassicTiffBuilder.Short, Height)
+            .Add(258, ClassicTiffBuilder.Short, 16)
+            .Add(259, ClassicTiffBuilder.Short, 1)
+            .Add(273, ClassicTiffBuilder.Long, builder.PixelOffset(6))
+            .Add(279, ClassicTiffBuilder.Long, Width * Height * 2);
+        byte[] bytes = builder.Build(new byte[Width * Height * 2]);
+
+        // Entry 4 (tag 273, StripOffsets) now claims a million offsets: 4 MB the file does not have.
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(10 + (12 * 4) + 4), 1_000_000);
+        string path = _dir.File("corrupt-count.tif");
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<InvalidDataException>(() => new TiffStackReader(path));
+        Assert.Contains("corrupt-count.tif", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_TruncatedTiff_ThrowsInvalidDataNamingFile()
     {
         string path = _dir.File("truncated.ome.tif");
