@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace LiveSmlm.IO;
 
 /// <summary>Pixel sample types a movie file can hold.</summary>
-public enum SampleType
+internal enum SampleType
 {
     UInt8,
     UInt16,
