@@ -1,11 +1,19 @@
 namespace LiveSmlm.Bench;
 
-/// <summary>Entry point: `dotnet run -c Release --project bench/LiveSmlm.Bench -- NAME`.</summary>
+/// <summary>
+/// Entry point: `dotnet run -c Release --project bench/LiveSmlm.Bench -- NAME [options]`.
+/// Benchmarks measure and print; they never assert a time.
+/// </summary>
 internal static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator");
-        return args.Length == 0 ? 2 : 0;
+        if (args.Length > 0 && args[0] == "simulator")
+        {
+            return SimulatorBenchmark.Run(args[1..]);
+        }
+
+        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profile PATH]");
+        return 2;
     }
 }

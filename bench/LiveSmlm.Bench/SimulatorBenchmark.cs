@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using LiveSmlm.Core;
+using LiveSmlm.Devices.Profiles;
+using LiveSmlm.Simulation;
+
+namespace LiveSmlm.Bench;
+
+/// <summary>
+/// Frames per second of the simulated camera on this machine: 256×256 with ~50 active emitters (the
+/// camera-rate target, ≥ 1000 frames/s) and then each shipped simulated profile as it is configured.
+/// </summary>
+internal static class SimulatorBenchmark
+{
+    private const int WarmupFrames = 200;
+
+    public static int Run(string[] args)
+    {
+        int frames = 3000;
+        string? profileDir = FindProfiles();
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--frames":
+                    frames = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--profiles":
+                    profileDir = args[i + 1];
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}");
+                    return 2;
+            }
+        }
+
+        Console.WriteLine($"simulator benchmark: {Environment.ProcessorCount} logical cores, {frames} timed frames after {WarmupFrames} warm-up");
+        Measure("256x256, ~50 active emitters (target >= 1000 frames/s)", TargetSettings(), frames);
+        if (profileDir is not null)
+        {
+            foreach (string path in Directory.GetFiles(profileDir, "simulated-*.json").Order(StringComparer.Ordinal))
+            {
+                HardwareProfile profile = HardwareProfile.Load(path);
+                Measure(Path.GetFileName(path), profile.ToSimulationSettings(), frames);
+            }
+        }
+
+        return 0;
+    }
+
+    // The default (dSTORM, microtubules, sCMOS 256×256) with the 405 power turned down to ~50 active dyes.
+    private static SimulationSettings TargetSettings() => new()
+    {
+        Sample = new SampleSettings { Microtubules = new MicrotubuleSettings { Count = 30, LabelsPerUm = 200 } },
+        Photophysics = new PhotophysicsSettings
+        {
+            SpontaneousActivationPerS = 0.002,
+            ActivationCrossSectionPerSPerMw = 0.02,
+            ReturnPerS = 0.02,
+        },
+        ActivationPowerMw = 1.5,
+    };
+
+    private static void Measure(string name, SimulationSettings settings, int frames)
+    {
+        using var camera = new SimulatedCamera(settings, seed: 42);
+        var frame = new Frame(camera.Width, camera.Height);
+        for (int i = 0; i < WarmupFrames; i++)
+        {
+            camera.TryReadNext(frame);
+        }
+
+        long emitters = 0;
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < frames; i++)
+        {
+            camera.TryReadNext(frame);
+            emitters += camera.LastFrameTruth.Count;
+        }
+
+        watch.Stop();
+        double fps = frames / watch.Elapsed.TotalSeconds;
+        double areaUm2 = camera.Width * camera.Height * Math.Pow(settings.Camera.Model.PixelSizeNm / 1000, 2);
+        double meanEmitters = (double)emitters / frames;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{name}: {camera.Width}x{camera.Height}, {camera.Labels.Count} dyes, mean {meanEmitters:F1} emitters on per frame ({meanEmitters / areaUm2:F3}/um^2): {fps:F0} frames/s ({watch.Elapsed.TotalMilliseconds / frames:F3} ms/frame)"));
+    }
+
+    private static string? FindProfiles()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "hardware-profiles");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

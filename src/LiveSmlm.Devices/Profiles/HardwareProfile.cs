@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LiveSmlm.Core;
+using LiveSmlm.Simulation;
+
+namespace LiveSmlm.Devices.Profiles;
+
+/// <summary>
+/// One rig as one JSON file (hardware-profiles/*.json, schema.json): camera, optics, lasers and, for a
+/// simulated rig, what to simulate. Loading validates every field and names the bad one.
+/// </summary>
+public sealed record HardwareProfile
+{
+    /// <summary>camelCase, comments and trailing commas allowed, unknown fields an error.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    /// <summary>Optional link to the schema, for editors.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public required CameraProfile Camera { get; init; }
+
+    public required OpticsProfile Optics { get; init; }
+
+    public required IReadOnlyList<LaserProfile> Lasers { get; init; }
+
+    /// <summary>Present for a simulated rig; null for real hardware.</summary>
+    public SimulationProfile? Simulation { get; init; }
+
+    /// <summary>The first laser with the activation role, if any.</summary>
+    [JsonIgnore]
+    public LaserProfile? ActivationLaser => Lasers.FirstOrDefault(l => l.Role == LaserProfile.ActivationRole);
+
+    /// <summary>The first laser with the excitation role, if any.</summary>
+    [JsonIgnore]
+    public LaserProfile? ExcitationLaser => Lasers.FirstOrDefault(l => l.Role == LaserProfile.ExcitationRole);
+
+    /// <summary>
+    /// Reads and validates a profile. Throws <see cref="FileNotFoundException"/> for a missing file and
+    /// <see cref="ProfileValidationException"/> naming the file and field for anything wrong inside it.
+    /// </summary>
+    public static HardwareProfile Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Hardware profile {path} does not exist.", path);
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses and validates profile text; <paramref name="sourceName"/> names it in errors.</summary>
+    public static HardwareProfile Parse(string json, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        HardwareProfile? profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize<HardwareProfile>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            string field = TrimRoot(e.Path);
+            throw new ProfileValidationException(sourceName, field, $"{(field.Length == 0 ? "(root)" : field)}: {e.Message}", e);
+        }
+
+        if (profile is null)
+        {
+            throw new ProfileValidationException(sourceName, string.Empty, "the profile is null; it must be a JSON object (see hardware-profiles/schema.json).");
+        }
+
+        profile.Validate(sourceName);
+        return profile;
+    }
+
+    /// <summary>Checks every field; throws <see cref="ProfileValidationException"/> naming the file, field and range.</summary>
+    public void Validate(string sourceName)
+    {
+        try
+        {
+            if (string.IsNullOrWhiteSpace(Name))
+            {
+                throw new ArgumentException("name is empty; give the rig a name.");
+            }
+
+            SettingsCheck.NotNull(Camera, "camera").Validate("camera");
+            SettingsCheck.NotNull(Optics, "optics").Validate("optics");
+            if (Lasers is null)
+            {
+                throw new ArgumentException("lasers is missing; it must be an array of lasers.");
+            }
+
+            for (int i = 0; i < Lasers.Count; i++)
+            {
+                SettingsCheck.NotNull(Lasers[i], $"lasers[{i}]").Validate($"lasers[{i}]");
+            }
+
+            if (Simulation is not null)
+            {
+                Simulation.Validate("simulation");
+                if (ExcitationLaser is null)
+                {
+                    throw new ArgumentException("lasers has no laser with role \"excitation\"; a simulated rig needs one to make its dyes emit.");
+                }
+            }
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            int space = message.IndexOf(' ', StringComparison.Ordinal);
+            throw new ProfileValidationException(sourceName, space > 0 ? message[..space] : message, message, e);
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public void Save(string path) => File.WriteAllText(path, ToJson() + "\n");
+
+    /// <summary>The camera model the localizer converts ADU to photons with.</summary>
+    public CameraModel ToCameraModel() => Camera.ToCameraModel();
+
+    /// <summary>
+    /// Settings for <see cref="SimulatedCamera"/>: this rig's camera and optics, its simulation section
+    /// (defaults when absent), and the starting powers of its first activation and excitation lasers.
+    /// </summary>
+    public SimulationSettings ToSimulationSettings()
+    {
+        SimulationProfile simulation = Simulation ?? new SimulationProfile();
+        return new SimulationSettings
+        {
+            Camera = Camera.ToCameraSettings(),
+            Optics = Optics.ToOpticsSettings(),
+            Sample = simulation.Sample,
+            Photophysics = simulation.Photophysics,
+            Background = simulation.Background,
+            Drift = simulation.Drift,
+            ActivationPowerMw = ActivationLaser?.PowerMw ?? 0,
+            ExcitationPowerMw = ExcitationLaser?.PowerMw ?? 0,
+        };
+    }
+
+    private static string TrimRoot(string? path) =>
+        path is null ? string.Empty : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+}

@@ -1,0 +1,42 @@
+using LiveSmlm.Simulation;
+
+namespace LiveSmlm.Devices.Profiles;
+
+/// <summary>
+/// One laser line of a rig: its wavelength, what it is for (405 nm activation or excitation), the
+/// power to start at and the most it may be set to.
+/// </summary>
+public sealed record LaserProfile
+{
+    public const string ActivationRole = "activation";
+    public const string ExcitationRole = "excitation";
+
+    public required string Name { get; init; }
+
+    public required double WavelengthNm { get; init; }
+
+    /// <summary>"activation" or "excitation".</summary>
+    public required string Role { get; init; }
+
+    /// <summary>Power to start at, mW (≤ <see cref="MaxPowerMw"/>).</summary>
+    public required double PowerMw { get; init; }
+
+    public required double MaxPowerMw { get; init; }
+
+    public void Validate(string prefix)
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new ArgumentException($"{prefix}.name is empty; give the laser a name.");
+        }
+
+        if (Role is not (ActivationRole or ExcitationRole))
+        {
+            throw new ArgumentException($"{prefix}.role = \"{Role}\" is not a laser role; allowed \"{ActivationRole}\" | \"{ExcitationRole}\".");
+        }
+
+        SettingsCheck.Require(WavelengthNm is >= 200 and <= 2000, prefix + ".wavelengthNm", WavelengthNm, "[200, 2000] nm");
+        SettingsCheck.Require(MaxPowerMw is > 0 and <= 100_000, prefix + ".maxPowerMw", MaxPowerMw, "(0, 100000] mW");
+        SettingsCheck.Require(PowerMw >= 0 && PowerMw <= MaxPowerMw, prefix + ".powerMw", PowerMw, $"[0, maxPowerMw = {MaxPowerMw}] mW");
+    }
+}
