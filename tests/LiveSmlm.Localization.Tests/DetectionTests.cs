@@ -8,7 +8,7 @@ using Localization = LiveSmlm.Core.Localization;
 /// Full frames through the engine with default settings: isolated emitters are found (recall) and
 /// nothing else is (precision), across sCMOS and EMCCD, 500–5000 photons, 5–50 background photons/px.
 /// </summary>
-public class DetectionTests
+public class DetectionTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private const int Width = 96;
     private const int Height = 96;
@@ -36,7 +36,14 @@ public class DetectionTests
         var matches = FrameImages.Match(truth, found, PixelNm, radiusPx: 1.5);
         double recall = (double)matches.Count / truth.Count;
         double precision = found.Count == 0 ? 0 : (double)matches.Count / found.Count;
+        int overlapFlags = found.Count(l => l.Flags.HasFlag(LocalizationFlags.PossibleOverlap));
+        int pairs = found.Count(l => l.Flags.HasFlag(LocalizationFlags.MultiEmitter));
+        log.WriteLine($"recall {recall:P2} precision {precision:P2} overlap-flagged {overlapFlags} multi {pairs} of {found.Count}; pair fits {localizer.MultiEmitterFitsAttempted}/{localizer.FitsAttempted}");
         Assert.True(recall >= 0.99, $"recall {recall:P2} ({matches.Count}/{truth.Count}), precision {precision:P2}");
         Assert.True(precision >= 0.99, $"precision {precision:P2} ({matches.Count}/{found.Count}), recall {recall:P2}");
+
+        // Isolated spots are rarely mistaken for overlaps or pairs.
+        Assert.True(overlapFlags <= 0.05 * found.Count, $"{overlapFlags} of {found.Count} flagged PossibleOverlap");
+        Assert.True(pairs <= 0.02 * found.Count, $"{pairs} of {found.Count} flagged MultiEmitter");
     }
 }
