@@ -1,0 +1,187 @@
+using ILGPU;
+using ILGPU.Runtime;
+using LiveSmlm.Core;
+
+namespace LiveSmlm.Localization.Gpu;
+
+using Localization = LiveSmlm.Core.Localization;
+
+/// <summary>
+/// The three stages of one launch: Detect (enqueue upload, conversion, background, wavelet, noise,
+/// maxima), CollectCandidates (wait, suppress on the host), FitAndAssemble (cut, fit, download, policy).
+/// </summary>
+public sealed partial class GpuLocalizer
+{
+    // Enqueues launch `launch` on its slot's stream and returns at once (nothing waits here).
+    private void Detect(DeviceFrames device, IReadOnlyList<Frame> frames, int launch)
+    {
+        BatchSlot slot = device.Slots[launch % 2];
+        AcceleratorStream stream = slot.Stream;
+        int width = device.Width, height = device.Height, pixels = width * height;
+        int first = launch * FramesPerLaunch;
+        int count = Math.Min(FramesPerLaunch, frames.Count - first);
+        long total = (long)count * pixels;
+
+        // Host side: the frames go into the page-locked area; the device copy is then asynchronous.
+        ushort[] staging = slot.HostAdu.GetArray();
+        for (int k = 0; k < count; k++)
+        {
+            frames[first + k].Span.CopyTo(staging.AsSpan(k * pixels, pixels));
+        }
+
+        Part(slot.Adu, 0, total).CopyFromCPUUnsafeAsync(stream, ref staging[0], total);
+        if (device.BaselineMap is not null && device.ScaleMap is not null)
+        {
+            _kernels.ConvertMapped(stream, (int)total, slot.Adu.View, slot.Electrons.View, device.BaselineMap.View, device.ScaleMap.View, pixels);
+        }
+        else
+        {
+            CameraModel camera = _settings.Camera;
+            _kernels.ConvertUniform(stream, (int)total, slot.Adu.View, slot.Electrons.View, (float)camera.BaselineAdu, (float)camera.PhotoelectronsPerAdu);
+        }
+
+        ArrayView<float> detectOn = slot.Electrons.View;
+        if (device.History is not null && slot.Residual is not null)
+        {
+            // Frames enter the ring in order; each residual uses the window ending at its own frame.
+            for (int k = 0; k < count; k++)
+            {
+                slot.Electrons.View.SubView((long)k * pixels, pixels).CopyTo(stream, device.History.View.SubView((long)device.HistoryNext * pixels, pixels));
+                device.HistoryNext = (device.HistoryNext + 1) % device.WindowFrames;
+                device.HistoryCount = Math.Min(device.HistoryCount + 1, device.WindowFrames);
+                _kernels.TemporalResidual(stream, pixels, device.History.View, slot.Electrons.View, slot.Residual.View, pixels, device.HistoryCount, k * pixels);
+            }
+
+            detectOn = slot.Residual.View;
+        }
+
+        int n = (int)total;
+        _kernels.SmoothRows(stream, n, detectOn, slot.Scratch.View, width, 1);
+        _kernels.SmoothColumns(stream, n, slot.Scratch.View, slot.Smooth1.View, width, height, 1);
+        _kernels.SmoothRows(stream, n, slot.Smooth1.View, slot.Scratch.View, width, 2);
+        _kernels.SmoothColumns(stream, n, slot.Scratch.View, slot.Smooth2.View, width, height, 2);
+        _kernels.RowSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.RowSums.View, width);
+        _kernels.ClipLimit(stream, count, slot.RowSums.View, slot.Limits.View, width, height);
+        _kernels.RowClippedSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.Limits.View, slot.RowSums.View, slot.RowCounts.View, width, height);
+        _kernels.Threshold(stream, count, slot.RowSums.View, slot.RowCounts.View, slot.Noise.View, slot.Thresholds.View, height, _thresholdFactor);
+        _kernels.SecondLevel(stream, n, slot.Smooth1.View, slot.Smooth2.View);
+        slot.CandidateCount.View.MemSetToZero(stream);
+        _kernels.LocalMaxima(stream, n, slot.Smooth2.View, slot.Thresholds.View, slot.Candidates.View, slot.CandidateCount.View, width, height);
+        Part(slot.CandidateCount, 0, 1).CopyToCPUUnsafeAsync(stream, ref slot.HostCount.GetArray()[0], 1);
+    }
+
+    // Waits for the launch's detection, downloads its maxima and suppresses them per frame (CPU order).
+    private void CollectCandidates(DeviceFrames device, BatchSlot slot, int slotIndex, int frameCount)
+    {
+        slot.Stream.Synchronize();
+        int found = slot.HostCount.GetArray()[0];
+        if (found > slot.CandidateCapacity)
+        {
+            throw new InvalidOperationException($"The device found {found} maxima, more than the proven bound {slot.CandidateCapacity}; the maxima kernel is wrong.");
+        }
+
+        DeviceCandidate[] maxima = slot.HostCandidates.GetArray();
+        if (found > 0)
+        {
+            Part(slot.Candidates, 0, found).CopyToCPUUnsafeAsync(slot.Stream, ref maxima[0], found);
+            slot.Stream.Synchronize();
+        }
+
+        for (int k = 0; k < frameCount; k++)
+        {
+            _frameCandidates[k].Clear();
+        }
+
+        for (int i = 0; i < found; i++)
+        {
+            DeviceCandidate m = maxima[i];
+            _frameCandidates[m.Slot].Add(new Candidate(m.X, m.Y, m.Value));
+        }
+
+        int rois = 0;
+        for (int k = 0; k < frameCount; k++)
+        {
+            CandidateSuppression.Suppress(_frameCandidates[k], _suppressionRadius);
+            rois += _frameCandidates[k].Count;
+        }
+
+        Interlocked.Add(ref _detections, rois);
+        slot.EnsureRois(rois);
+        if (_atBorder.Length < slot.RoiCapacity)
+        {
+            _atBorder = new bool[slot.RoiCapacity];
+        }
+
+        RoiPlacement[] placements = slot.HostPlacements.GetArray();
+        int r = 0;
+        for (int k = 0; k < frameCount; k++)
+        {
+            foreach (Candidate c in _frameCandidates[k])
+            {
+                placements[r] = _assembler.Place(k, c, device.Width, device.Height, out _atBorder[r]);
+                r++;
+            }
+        }
+
+        _launchRois[slotIndex] = rois;
+    }
+
+    // Cuts and fits the launch's ROIs on the device, then applies the CPU engine's policy per frame.
+    private void FitAndAssemble(DeviceFrames device, BatchSlot slot, int slotIndex, IReadOnlyList<Frame> frames, int first, int frameCount, List<Localization> output)
+    {
+        int rois = _launchRois[slotIndex];
+        AcceleratorStream stream = slot.Stream;
+        int area = _roi * _roi;
+        if (rois > 0)
+        {
+            Part(slot.Placements, 0, rois).CopyFromCPUUnsafeAsync(stream, ref slot.HostPlacements.GetArray()[0], rois);
+            _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
+            if (device.VarianceMap is not null && slot.VarianceRois is not null)
+            {
+                _kernels.CutVariance(stream, rois * area, device.VarianceMap.View, slot.Placements.View, slot.VarianceRois.View, device.Width, _roi);
+                _kernels.FitMappedReadNoise(stream, rois, slot.Rois.View, slot.VarianceRois.View, slot.Results.View, _roi, _options);
+            }
+            else if (device.UniformVariance > 0)
+            {
+                _kernels.FitUniformReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options, device.UniformVariance);
+            }
+            else
+            {
+                _kernels.FitNoReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options);
+            }
+
+            Part(slot.Results, 0, rois).CopyToCPUUnsafeAsync(stream, ref slot.HostResults.GetArray()[0], rois);
+
+            // The pixels travel back only because a poor fit may be refitted as a pair on the host.
+            if (_settings.MultiEmitter)
+            {
+                Part(slot.Rois, 0, (long)rois * area).CopyToCPUUnsafeAsync(stream, ref slot.HostRois.GetArray()[0], (long)rois * area);
+                if (slot.VarianceRois is not null && slot.HostVarianceRois is not null)
+                {
+                    Part(slot.VarianceRois, 0, (long)rois * area).CopyToCPUUnsafeAsync(stream, ref slot.HostVarianceRois.GetArray()[0], (long)rois * area);
+                }
+            }
+
+            stream.Synchronize();
+        }
+
+        Interlocked.Add(ref _fits, rois);
+        int r = 0;
+        for (int k = 0; k < frameCount; k++)
+        {
+            int n = _frameCandidates[k].Count;
+            _assembler.AssembleFrame(
+                slot.HostResults.GetArray(), slot.HostPlacements.GetArray(), _atBorder, slot.HostRois.GetArray(), slot.HostVarianceRois?.GetArray(),
+                device.UniformVariance, r, n, checked((int)frames[first + k].Index), output);
+            r += n;
+        }
+    }
+
+    // A contiguous part of a buffer, the view type ILGPU's raw (page-locked) copies take.
+    private static ArrayView<T> Part<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer, long start, long length)
+        where T : unmanaged
+    {
+        ArrayView<T> all = buffer.View;
+        return all.SubView(start, length);
+    }
+}

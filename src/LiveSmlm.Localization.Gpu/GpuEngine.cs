@@ -1,0 +1,92 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace LiveSmlm.Localization.Gpu;
+
+/// <summary>
+/// Finds and opens the accelerators the GPU engine runs on: CUDA on a rig, ILGPU's CPU accelerator in
+/// tests. Asking for CUDA without a device is an error, never a silent fallback (the CLI decides).
+/// </summary>
+public static class GpuEngine
+{
+    /// <summary>True when ILGPU finds a CUDA device; <paramref name="deviceName"/> is its name ("" otherwise). Never throws.</summary>
+    public static bool IsCudaAvailable(out string deviceName)
+    {
+        deviceName = "";
+        try
+        {
+            using Context context = Context.Create(builder => builder.Cuda());
+            var devices = context.GetCudaDevices();
+            if (devices.Count == 0)
+            {
+                return false;
+            }
+
+            deviceName = devices[0].Name;
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
+            or CudaException or InvalidOperationException or NotSupportedException)
+        {
+            // No driver (libcuda missing) or a broken one: there is no usable CUDA device.
+            return false;
+        }
+    }
+
+    /// <summary>A localizer on the first CUDA device. InvalidOperationException when there is none.</summary>
+    public static GpuLocalizer CreateCuda(LocalizerSettings settings, int framesPerLaunch = GpuLocalizer.DefaultFramesPerLaunch)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        if (!IsCudaAvailable(out _))
+        {
+            throw new InvalidOperationException("--engine gpu: ILGPU found no CUDA device (driver libcuda missing or no NVIDIA GPU); use --engine cpu.");
+        }
+
+        Context context = Context.Create(builder => builder.Cuda());
+        try
+        {
+            Accelerator accelerator = context.CreateCudaAccelerator(0);
+            return Create(settings, context, accelerator, framesPerLaunch);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A localizer on ILGPU's CPU accelerator: the GPU code path without a GPU (tests, debugging; slow).</summary>
+    public static GpuLocalizer CreateCpuAccelerator(LocalizerSettings settings, int framesPerLaunch = GpuLocalizer.DefaultFramesPerLaunch)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        Context context = Context.Create(builder => builder.CPU());
+        try
+        {
+            Accelerator accelerator = context.CreateCPUAccelerator(0);
+            return Create(settings, context, accelerator, framesPerLaunch);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    // The localizer owns both from here on; if its constructor throws, release them here.
+    private static GpuLocalizer Create(LocalizerSettings settings, Context context, Accelerator accelerator, int framesPerLaunch)
+    {
+        try
+        {
+            return new GpuLocalizer(settings, context, accelerator, framesPerLaunch);
+        }
+        catch
+        {
+            accelerator.Dispose();
+            throw;
+        }
+    }
+}

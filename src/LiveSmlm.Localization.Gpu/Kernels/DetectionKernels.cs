@@ -1,0 +1,196 @@
+using ILGPU;
+
+namespace LiveSmlm.Localization.Gpu;
+
+/// <summary>
+/// Camera conversion, à trous B-spline smoothing, the frame's noise level and local maxima on the
+/// device, for every frame of a batch in one launch each. Every float operation is written in the
+/// order the CPU engine uses (BSplineWavelet, NoiseEstimate, PeakFinder), so that on ILGPU's CPU
+/// accelerator the candidates are bit-identical; see docs/gpu-engine.md for CUDA.
+/// </summary>
+/// <remarks>
+/// Layout: frame f of the batch occupies [f·width·height, (f + 1)·width·height), row-major.
+/// </remarks>
+internal static class DetectionKernels
+{
+    // Cubic B-spline kernel [1, 4, 6, 4, 1]/16 (Starck & Murtagh), as in BSplineWavelet.
+    private const float Outer = 1f / 16f;
+    private const float Inner = 4f / 16f;
+    private const float Centre = 6f / 16f;
+
+    // NoiseEstimate: clip at 3 std, then undo the shrinkage of a clipped unit Gaussian (0.98657).
+    private const float ClipStd = 3f;
+    private const float ClippedStdOfUnitGaussian = 0.98657f;
+
+    /// <summary>Photoelectrons = (ADU − baseline) · e⁻/ADU / EM gain, one scale for the sensor (CameraModel.ToPhotoelectrons).</summary>
+    public static void ConvertUniform(Index1D i, ArrayView<ushort> adu, ArrayView<float> electrons, float baselineAdu, float photoelectronsPerAdu)
+    {
+        electrons[i] = ((float)adu[i] - baselineAdu) * photoelectronsPerAdu;
+    }
+
+    /// <summary>As <see cref="ConvertUniform"/> with the sCMOS maps, in double as the CPU does, per pixel of one frame.</summary>
+    public static void ConvertMapped(
+        Index1D i, ArrayView<ushort> adu, ArrayView<float> electrons, ArrayView<double> baselineAdu, ArrayView<double> photoelectronsPerAdu, int pixels)
+    {
+        int p = i % pixels;
+        electrons[i] = (float)((adu[i] - baselineAdu[p]) * photoelectronsPerAdu[p]);
+    }
+
+    /// <summary>Horizontal pass of the B3 kernel with taps <paramref name="step"/> px apart, mirrored at the edges.</summary>
+    public static void SmoothRows(Index1D i, ArrayView<float> source, ArrayView<float> destination, int width, int step)
+    {
+        int x = i % width;
+        long rowStart = (long)(int)i - x;
+        int last = width - 1;
+        destination[i] = (Outer * (source[rowStart + Mirror(x - (2 * step), last)] + source[rowStart + Mirror(x + (2 * step), last)]))
+            + (Inner * (source[rowStart + Mirror(x - step, last)] + source[rowStart + Mirror(x + step, last)]))
+            + (Centre * source[i]);
+    }
+
+    /// <summary>Vertical pass of the B3 kernel, mirrored at the top and bottom of each frame.</summary>
+    public static void SmoothColumns(Index1D i, ArrayView<float> source, ArrayView<float> destination, int width, int height, int step)
+    {
+        int pixels = width * height;
+        int inFrame = i % pixels;
+        long frameStart = (long)(int)i - inFrame;
+        int y = inFrame / width;
+        int x = inFrame - (y * width);
+        int last = height - 1;
+        float up2 = source[frameStart + (Mirror(y - (2 * step), last) * width) + x];
+        float up1 = source[frameStart + (Mirror(y - step, last) * width) + x];
+        float down1 = source[frameStart + (Mirror(y + step, last) * width) + x];
+        float down2 = source[frameStart + (Mirror(y + (2 * step), last) * width) + x];
+        destination[i] = (Outer * (up2 + down2)) + (Inner * (up1 + down1)) + (Centre * source[i]);
+    }
+
+    /// <summary>W2 = V1 − V2, written over V2.</summary>
+    public static void SecondLevel(Index1D i, ArrayView<float> smooth1, ArrayView<float> smooth2)
+    {
+        smooth2[i] = smooth1[i] - smooth2[i];
+    }
+
+    /// <summary>Per row: Σ (f − V1)² in double, each square rounded to float first as the CPU does.</summary>
+    public static void RowSquares(Index1D row, ArrayView<float> source, ArrayView<float> smooth1, ArrayView<double> rowSums, int width)
+    {
+        long start = (long)(int)row * width;
+        double sum = 0;
+        for (int x = 0; x < width; x++)
+        {
+            float d = source[start + x] - smooth1[start + x];
+            float square = d * d;
+            sum += square;
+        }
+
+        rowSums[row] = sum;
+    }
+
+    /// <summary>Per frame: the clip limit 3·std(W1) from the row sums, summed in row order.</summary>
+    public static void ClipLimit(Index1D frame, ArrayView<double> rowSums, ArrayView<float> limits, int width, int height)
+    {
+        double sum = 0;
+        for (int y = 0; y < height; y++)
+        {
+            sum += rowSums[(frame * height) + y];
+        }
+
+        float std = (float)Math.Sqrt(sum / Math.Max(1, width * height));
+        limits[frame] = ClipStd * std;
+    }
+
+    /// <summary>Per row: Σ (f − V1)² and the count over the pixels with |f − V1| below the frame's limit.</summary>
+    public static void RowClippedSquares(
+        Index1D row, ArrayView<float> source, ArrayView<float> smooth1, ArrayView<float> limits, ArrayView<double> rowSums,
+        ArrayView<int> rowCounts, int width, int height)
+    {
+        float limit = limits[row / height];
+        long start = (long)(int)row * width;
+        double sum = 0;
+        int count = 0;
+        for (int x = 0; x < width; x++)
+        {
+            float d = source[start + x] - smooth1[start + x];
+            if (Math.Abs(d) < limit)
+            {
+                float square = d * d;
+                sum += square;
+                count++;
+            }
+        }
+
+        rowSums[row] = sum;
+        rowCounts[row] = count;
+    }
+
+    /// <summary>Per frame: noise = clipped std / 0.98657 and threshold = factor · noise.</summary>
+    public static void Threshold(
+        Index1D frame, ArrayView<double> rowSums, ArrayView<int> rowCounts, ArrayView<float> noise, ArrayView<float> thresholds, int height, float factor)
+    {
+        double sum = 0;
+        int count = 0;
+        for (int y = 0; y < height; y++)
+        {
+            sum += rowSums[(frame * height) + y];
+            count += rowCounts[(frame * height) + y];
+        }
+
+        float std = count == 0 ? 0f : (float)Math.Sqrt(sum / count) / ClippedStdOfUnitGaussian;
+        noise[frame] = std;
+        thresholds[frame] = factor * std;
+    }
+
+    /// <summary>
+    /// Local maxima of W2 above the frame's threshold (PeakFinder's rule: strictly greater than the
+    /// neighbours before it in scan order, at least equal to those after), appended with an atomic
+    /// counter. The capacity holds every possible maximum (they cannot touch), so nothing is dropped.
+    /// </summary>
+    public static void LocalMaxima(
+        Index1D i, ArrayView<float> w2, ArrayView<float> thresholds, ArrayView<DeviceCandidate> candidates, ArrayView<int> count, int width, int height)
+    {
+        int pixels = width * height;
+        int frame = i / pixels;
+        int inFrame = i - (frame * pixels);
+        int y = inFrame / width;
+        int x = inFrame - (y * width);
+        if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1)
+        {
+            return;
+        }
+
+        float v = w2[i];
+        if (v <= thresholds[frame])
+        {
+            return;
+        }
+
+        long above = (long)(int)i - width, below = (long)(int)i + width;
+        if (v > w2[above - 1] && v > w2[above] && v > w2[above + 1] && v > w2[i - 1]
+            && v >= w2[i + 1] && v >= w2[below - 1] && v >= w2[below] && v >= w2[below + 1])
+        {
+            int slot = Atomic.Add(ref count[0], 1);
+            if (slot < candidates.Length)
+            {
+                candidates[slot] = new DeviceCandidate(frame, x, y, v);
+            }
+        }
+    }
+
+    // Mirror about the edge pixel (…, 2, 1, 0, 1, 2, …), as BSplineWavelet does.
+    private static int Mirror(int i, int last) => i < 0 ? -i : (i > last ? (2 * last) - i : i);
+}
+
+/// <summary>A local maximum found on the device: the frame's slot in the batch, its pixel and W2 value.</summary>
+internal struct DeviceCandidate
+{
+    public int Slot;
+    public int X;
+    public int Y;
+    public float Value;
+
+    public DeviceCandidate(int slot, int x, int y, float value)
+    {
+        Slot = slot;
+        X = x;
+        Y = y;
+        Value = value;
+    }
+}
