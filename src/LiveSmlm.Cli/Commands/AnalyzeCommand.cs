@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using LiveSmlm.Cli.Analysis;
+using LiveSmlm.Core;
+using LiveSmlm.Devices.Profiles;
+using LiveSmlm.IO;
+using LiveSmlm.Localization;
+
+namespace LiveSmlm.Cli.Commands;
+
+using Localization = LiveSmlm.Core.Localization;
+
+/// <summary>
+/// `livesmlm analyze STACK --out DIR`: localizes every frame of a TIFF/OME-TIFF, .dax or Picasso .raw
+/// stack and writes locs.csv (ThunderSTORM), locs.hdf5 + locs.yaml (Picasso), render.png and summary.json.
+/// </summary>
+public static class AnalyzeCommand
+{
+    /// <summary>Fallback emission wavelength and NA for σ ≈ 0.21 λ/NA when neither profile nor option gives σ (Alexa 647, 1.45 NA oil objective).</summary>
+    private const double DefaultWavelengthNm = 670;
+    private const double DefaultNumericalAperture = 1.45;
+
+    public static Command Create(CliConsole console)
+    {
+        var stack = new Argument<FileInfo>("stack") { Description = "Stack to analyze: .tif/.ome.tif, .dax (+.inf) or Picasso .raw (+.yaml)." };
+        var profile = new Option<FileInfo?>("--profile") { Description = "Hardware profile whose camera and optics describe the stack." };
+        var pixel = new Option<double?>("--pixel-size-nm") { Description = "Camera pixel size in the sample plane, nm (overrides profile and file metadata)." };
+        var baseline = new Option<double?>("--baseline-adu") { Description = "Camera offset, ADU." };
+        var epa = new Option<double?>("--electrons-per-adu") { Description = "Conversion gain, e⁻/ADU." };
+        var gain = new Option<double?>("--em-gain") { Description = "EM gain (1 for sCMOS/CCD)." };
+        var qe = new Option<double?>("--qe") { Description = "Quantum efficiency, 0–1." };
+        var readNoise = new Option<double?>("--read-noise-e") { Description = "Read noise, e⁻ RMS." };
+        var sigma = new Option<double?>("--psf-sigma-nm") { Description = "PSF σ in nm (initial value of the fit; fixed with --fixed-sigma)." };
+        var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
+        var threshold = new Option<double?>("--threshold") { Description = "Detection threshold in units of the image's own noise level." };
+        var temporal = new Option<bool>("--temporal-background") { Description = "Background as a running per-pixel median over recent frames (DNA-PAINT)." };
+        var engine = new Option<string>("--engine") { Description = "Localization backend: auto, cpu or gpu.", DefaultValueFactory = _ => "auto" };
+        engine.AcceptOnlyFromAmong("auto", "cpu", "gpu");
+        var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
+
+        var command = new Command("analyze", "Localize every molecule in a recorded stack.")
+        {
+            stack, profile, pixel, baseline, epa, gain, qe, readNoise, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir,
+        };
+        command.SetAction(parse => CliErrors.Guard(console, () =>
+        {
+            string stackPath = parse.GetValue(stack)!.FullName;
+            if (!File.Exists(stackPath))
+            {
+                throw new FileNotFoundException($"Stack '{stackPath}' does not exist.", stackPath);
+            }
+
+            HardwareProfile? rig = parse.GetValue(profile) is { } p ? HardwareProfile.Load(p.FullName) : null;
+            CameraModel camera = rig?.ToCameraModel() ?? new CameraModel { PixelSizeNm = StackPixelSizeNm(stackPath) ?? 100 };
+            camera = camera with
+            {
+                PixelSizeNm = parse.GetValue(pixel) ?? camera.PixelSizeNm,
+                BaselineAdu = parse.GetValue(baseline) ?? camera.BaselineAdu,
+                ElectronsPerAdu = parse.GetValue(epa) ?? camera.ElectronsPerAdu,
+                EmGain = parse.GetValue(gain) ?? camera.EmGain,
+                QuantumEfficiency = parse.GetValue(qe) ?? camera.QuantumEfficiency,
+                ReadNoiseElectrons = parse.GetValue(readNoise) ?? camera.ReadNoiseElectrons,
+            };
+            camera.Validate("camera (profile or --options)");
+
+            double sigmaNm = parse.GetValue(sigma)
+                ?? (rig is null ? 0.21 * DefaultWavelengthNm / DefaultNumericalAperture : rig.Optics.ToOpticsSettings().SigmaNm);
+            var defaults = new LocalizerSettings { Camera = camera };
+            var settings = defaults with
+            {
+                PsfSigmaNm = sigmaNm,
+                FitSigma = !parse.GetValue(fixedSigma),
+                DetectionThresholdFactor = parse.GetValue(threshold) ?? defaults.DetectionThresholdFactor,
+                Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
+            };
+            var options = new AnalysisOptions
+            {
+                StackPath = stackPath,
+                OutDir = parse.GetValue(outDir)!.FullName,
+                Localizer = settings,
+                RenderPixelNm = parse.GetValue(render),
+                BatchFrames = parse.GetValue(batch),
+                Engine = parse.GetValue(engine)!,
+            };
+
+            long? total = null;
+            AnalysisSummary summary = CliProgress.Run(console, "analyze", total, report => StackAnalysis.Run(options, report));
+            console.Err.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{summary.Frames} frames, {summary.Localizations} localizations, median uncertainty {summary.MedianUncertaintyNm} nm, {summary.FramesPerSecond} frames/s, {summary.FitsPerSecond} fits/s → {options.OutDir}"));
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static double? StackPixelSizeNm(string path)
+    {
+        using IFrameSource source = FrameSources.Open(path);
+        return source is TiffStackReader tiff ? tiff.PixelSizeNm : null;
+    }
+}

@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using LiveSmlm.Cli.Analysis;
+using LiveSmlm.Cli.Bench;
+using LiveSmlm.Core;
+using LiveSmlm.Localization;
+using LiveSmlm.Reconstruction;
+
+namespace LiveSmlm.Cli.Commands;
+
+using Localization = LiveSmlm.Core.Localization;
+
+/// <summary>
+/// `livesmlm bench`: fits/s on pre-cut 7×7 ROIs with 5 free parameters, and end-to-end frames/s
+/// (background → detection → fit) on frames with a fixed number of emitters, with the machine named.
+/// A benchmark, not a test: it measures and reports, it asserts nothing.
+/// </summary>
+public static class BenchCommand
+{
+    private const int RoiSize = 7;
+    private const int RoiCount = 100_000;
+    private const int FrameCount = 64;
+
+    public static Command Create(CliConsole console)
+    {
+        var engine = new Option<string>("--engine") { Description = "Backend: auto, cpu or gpu.", DefaultValueFactory = _ => "auto" };
+        engine.AcceptOnlyFromAmong([.. Engines.Names]);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per figure, s.", DefaultValueFactory = _ => 3 };
+        var size = new Option<int?>("--frame-size") { Description = "Frame side, px (default 256 on the CPU, 2048 on a GPU)." };
+        var emitters = new Option<int?>("--emitters") { Description = "Emitters per frame (default 30 on the CPU, 500 on a GPU)." };
+        var accuracy = new Option<bool>("--accuracy") { Description = "Instead of speed: simulate → analyze → evaluate each shipped profile, as shipped and at 0.25, 0.5 and 1 active emitters per µm²." };
+        var frames = new Option<long>("--frames") { Description = "Frames per accuracy run.", DefaultValueFactory = _ => 1000 };
+        var profiles = new Option<DirectoryInfo>("--profiles") { Description = "Folder holding the shipped profiles (for --accuracy).", DefaultValueFactory = _ => new DirectoryInfo("hardware-profiles") };
+        var command = new Command("bench", "Measure fits/s and end-to-end frames/s of the localization engine (or, with --accuracy, its accuracy on the simulated profiles).")
+        {
+            engine, json, seconds, size, emitters, accuracy, frames, profiles,
+        };
+        command.SetAction(parse => CliErrors.Guard(console, () =>
+        {
+            if (parse.GetValue(accuracy))
+            {
+                return RunAccuracy(console, parse.GetValue(profiles)!.FullName, parse.GetValue(frames), parse.GetValue(json));
+            }
+
+            double s = parse.GetValue(seconds);
+            if (!(s > 0 && s <= 600))
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--seconds must be within (0, 600]; got {s}."));
+            }
+
+            var settings = new LocalizerSettings { Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm };
+            using Engines.Choice choice = Engines.Create(parse.GetValue(engine)!, settings);
+            bool gpu = choice.Engine == "gpu";
+            int side = parse.GetValue(size) ?? (gpu ? 2048 : 256);
+            int perFrame = parse.GetValue(emitters) ?? (gpu ? 500 : 30);
+            if (side is < 32 or > 8192 || perFrame is < 0 or > 100_000)
+            {
+                throw new UsageException($"--frame-size must be within [32, 8192] px and --emitters within [0, 100000]; got {side} and {perFrame}.");
+            }
+
+            var result = Measure(choice, settings, side, perFrame, s);
+            if (parse.GetValue(json))
+            {
+                console.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
+            }
+            else
+            {
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine {result.Engine} on {result.Machine}"));
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fits/s ({RoiSize}×{RoiSize} ROI, 5 free parameters, Poisson MLE + CRLB): {result.FitsPerSecond:N0}"));
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frames/s end to end ({side}×{side}, {perFrame} emitters/frame): {result.FramesPerSecond:N0} ({result.LocalizationsPerFrame:F1} localizations/frame)"));
+            }
+
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static int RunAccuracy(CliConsole console, string profileDir, long frames, bool json)
+    {
+        if (frames is < 10 or > 1_000_000)
+        {
+            throw new UsageException($"--frames must be within [10, 1000000] for --accuracy; got {frames}.");
+        }
+
+        string work = Path.Combine(Path.GetTempPath(), "livesmlm-accuracy-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        var rows = new List<AccuracyStudy.Row>();
+        try
+        {
+            foreach (string name in AccuracyStudy.Profiles)
+            {
+                string path = Path.Combine(profileDir, name);
+                foreach (double? density in new double?[] { null }.Concat(AccuracyStudy.DensitiesPerUm2.Select(d => (double?)d)))
+                {
+                    var row = AccuracyStudy.Run(path, density, frames, seed: 2016, work);
+                    rows.Add(row);
+                    if (!json)
+                    {
+                        EvaluationResult r = row.Result;
+                        console.Out.WriteLine(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"| {row.Profile} | {row.Sample} | {row.MeasuredDensityPerUm2:F2} | {r.Jaccard:F3} | {r.Recall:F3} | {r.Precision:F3} | {r.RmseLateralNm:F1} | {r.EfficiencyLateral:F1} |"));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+
+        if (json)
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        }
+
+        return CliErrors.Ok;
+    }
+
+    public sealed record BenchResult(
+        string Engine,
+        string Device,
+        string Machine,
+        int Threads,
+        double FitsPerSecond,
+        int RoiSize,
+        int FreeParameters,
+        double FramesPerSecond,
+        int FrameWidth,
+        int FrameHeight,
+        int EmittersPerFrame,
+        double LocalizationsPerFrame,
+        double SecondsPerFigure);
+
+    private static BenchResult Measure(Engines.Choice choice, LocalizerSettings settings, int side, int perFrame, double seconds)
+    {
+        // Fits: the engine's batch path over pre-cut ROIs (inputs drawn before the clock starts).
+        float[] rois = BenchData.Rois(RoiCount, RoiSize, seed: 11);
+        var results = new FitResult[RoiCount];
+        FitOptions fit = FitOptions.Create((float)BenchData.SpotSigmaPx, fitSigma: true);
+        CpuLocalizer.FitBatch(rois, RoiSize, RoiCount, fit, results); // warm-up (JIT, thread pool)
+        long fits = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            CpuLocalizer.FitBatch(rois, RoiSize, RoiCount, fit, results);
+            fits += RoiCount;
+        }
+
+        double fitsPerSecond = fits / clock.Elapsed.TotalSeconds;
+
+        // Frames: background → detection → fit → localizations, in batches as the pipeline hands them.
+        Frame[] frames = BenchData.Frames(FrameCount, side, side, perFrame, seed: 12);
+        var output = new List<Localization>(FrameCount * perFrame * 2);
+        choice.Localizer.Localize(frames, output); // warm-up
+        long localized = 0;
+        long framesDone = 0;
+        clock.Restart();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            output.Clear();
+            choice.Localizer.Localize(frames, output);
+            localized += output.Count;
+            framesDone += frames.Length;
+        }
+
+        double framesPerSecond = framesDone / clock.Elapsed.TotalSeconds;
+        return new BenchResult(
+            choice.Engine,
+            choice.Device,
+            MachineInfo.Describe(),
+            Environment.ProcessorCount,
+            Math.Round(fitsPerSecond),
+            RoiSize,
+            FreeParameters: settings.FitSigma ? 5 : 4,
+            Math.Round(framesPerSecond, 1),
+            side,
+            side,
+            perFrame,
+            Math.Round(localized / (double)Math.Max(framesDone, 1), 2),
+            seconds);
+    }
+}
