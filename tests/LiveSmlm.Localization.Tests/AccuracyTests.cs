@@ -55,6 +55,8 @@ public class AccuracyTests
         FitOptions options = FitOptions.Create((float)SigmaPx, fitSigma: false);
         Measured m = FitMany(new Random(3), emccdGain: 0, options);
         Assert.True(m.RmseXNm <= 1.10 * m.CrlbNm, $"RMSE x {m.RmseXNm:F2} nm vs CRLB {m.CrlbNm:F2} nm");
+        Assert.True(m.RmseYNm <= 1.10 * m.CrlbNm, $"RMSE y {m.RmseYNm:F2} nm vs CRLB {m.CrlbNm:F2} nm");
+        Assert.InRange(m.ReportedXNm / m.RmseXNm, 0.9, 1.1);
         Assert.Equal(SigmaPx, m.MeanSigmaPx, 6);
     }
 
@@ -87,7 +89,7 @@ public class AccuracyTests
             ry += r.CrlbY * PixelNm * PixelNm;
             photons += r.Photons;
             sigma += r.Sigma;
-            crlb += TestCrlb.Variances(RoiSize, x, y, SigmaPx, Photons, Background)[0] * PixelNm * PixelNm;
+            crlb += TestCrlb.Variances(RoiSize, x, y, SigmaPx, Photons, Background, fitSigma: options.FitSigma)[0] * PixelNm * PixelNm;
         }
 
         return new Measured(

@@ -10,11 +10,12 @@ namespace LiveSmlm.Localization.Tests;
 internal static class TestCrlb
 {
     /// <summary>
-    /// CRLB variances (x, y, N, b, σ) in px² / e⁻² for one emitter in a roiSize² ROI, σ free; read
-    /// variance per pixel optional (e⁻²).
+    /// CRLB variances (x, y, N, b[, σ]) in px² / e⁻² for one emitter in a roiSize² ROI, σ free or fixed;
+    /// read variance per pixel optional (e⁻²).
     /// </summary>
-    public static double[] Variances(int roiSize, double x, double y, double sigma, double photons, double background, double[]? readVariance = null)
+    public static double[] Variances(int roiSize, double x, double y, double sigma, double photons, double background, double[]? readVariance = null, bool fitSigma = true)
     {
+        int free = fitSigma ? 5 : 4;
         double[] theta = [x, y, photons, background, sigma];
         double[] steps = [1e-5, 1e-5, 1e-5 * photons, 1e-5 * Math.Max(background, 1), 1e-5];
         int pixels = roiSize * roiSize;
@@ -33,10 +34,10 @@ internal static class TestCrlb
         }
 
         double[] mu = Model(roiSize, theta);
-        var fisher = Matrix<double>.Build.Dense(5, 5);
-        for (int a = 0; a < 5; a++)
+        var fisher = Matrix<double>.Build.Dense(free, free);
+        for (int a = 0; a < free; a++)
         {
-            for (int b = 0; b < 5; b++)
+            for (int b = 0; b < free; b++)
             {
                 double sum = 0;
                 for (int k = 0; k < pixels; k++)
@@ -49,7 +50,7 @@ internal static class TestCrlb
         }
 
         Matrix<double> inverse = fisher.Inverse();
-        return [inverse[0, 0], inverse[1, 1], inverse[2, 2], inverse[3, 3], inverse[4, 4]];
+        return Enumerable.Range(0, free).Select(k => inverse[k, k]).ToArray();
     }
 
     /// <summary>Mortensen et al. 2010, MLE: Var_x ≈ s_a²/N · (1 + 4τ + √(2τ/(1 + 4τ))), in nm².</summary>

@@ -14,10 +14,11 @@ public static class PeakFinder
     {
         ArgumentNullException.ThrowIfNull(candidates);
         candidates.Clear();
-        for (int y = 1; y < height - 1; y++)
+        for (int y = 0; y < height; y++)
         {
             int row = y * width;
-            for (int x = 1; x < width - 1; x++)
+            bool innerRow = y > 0 && y < height - 1;
+            for (int x = 0; x < width; x++)
             {
                 float v = filtered[row + x];
                 if (v <= threshold)
@@ -25,10 +26,12 @@ public static class PeakFinder
                     continue;
                 }
 
-                int above = row - width, below = row + width;
-                // Strictly greater than the neighbours already scanned, at least equal to the later ones.
-                if (v > filtered[above + x - 1] && v > filtered[above + x] && v > filtered[above + x + 1] && v > filtered[row + x - 1]
-                    && v >= filtered[row + x + 1] && v >= filtered[below + x - 1] && v >= filtered[below + x] && v >= filtered[below + x + 1])
+                // Edge pixels count too: a spot within a pixel of the border peaks on the border
+                // after the mirrored filter. Out-of-image neighbours are simply absent.
+                bool isMaximum = innerRow && x > 0 && x < width - 1
+                    ? IsInnerMaximum(filtered, row, width, x, v)
+                    : IsEdgeMaximum(filtered, width, height, x, y, v);
+                if (isMaximum)
                 {
                     candidates.Add(new Candidate(x, y, v));
                 }
@@ -57,6 +60,38 @@ public static class PeakFinder
         }
 
         candidates.RemoveRange(kept, candidates.Count - kept);
+    }
+
+    // Strictly greater than the neighbours already scanned, at least equal to the later ones.
+    private static bool IsInnerMaximum(ReadOnlySpan<float> f, int row, int width, int x, float v)
+    {
+        int above = row - width, below = row + width;
+        return v > f[above + x - 1] && v > f[above + x] && v > f[above + x + 1] && v > f[row + x - 1]
+            && v >= f[row + x + 1] && v >= f[below + x - 1] && v >= f[below + x] && v >= f[below + x + 1];
+    }
+
+    private static bool IsEdgeMaximum(ReadOnlySpan<float> f, int width, int height, int x, int y, float v)
+    {
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                int nx = x + dx, ny = y + dy;
+                if ((dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= width || ny >= height)
+                {
+                    continue;
+                }
+
+                float n = f[(ny * width) + nx];
+                bool earlier = dy < 0 || (dy == 0 && dx < 0);
+                if (earlier ? v <= n : v < n)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private sealed class StrongestFirst : IComparer<Candidate>
