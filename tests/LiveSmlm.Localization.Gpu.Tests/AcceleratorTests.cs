@@ -14,6 +14,9 @@ public abstract partial class AcceleratorTests
     /// <summary>A localizer on this class's accelerator, or null when the machine has none.</summary>
     protected abstract GpuLocalizer? TryCreate(LocalizerSettings settings, int framesPerLaunch);
 
+    /// <summary>Whether this class's accelerator exists on the machine.</summary>
+    protected abstract bool DeviceIsPresent { get; }
+
     private const int RoiSize = 7;
     private const double SigmaPx = 1.3;
 

@@ -18,8 +18,14 @@ internal sealed class RoiResultAssembler
     // RoiFitter: a single fit is poor when its LLR exceeds F·df by 3 std (F·√(2 df)) ...
     private const double PoorFitStdDevs = 3.0;
 
-    // ... or its σ exceeds the PSF's by 5 % (two emitters closer than 1.5 σ look like one wider spot).
-    private const double PoorFitSigmaFactor = 1.05;
+    // ... or when it is wider than the PSF by more than one of its own std (√CRLB_σ): try a pair.
+    private const double TryPairSigmaZ = 1.0;
+
+    // Kept as one but flagged PossibleOverlap when wider by more than 3 std ...
+    private const double OverlapSigmaZ = 3.0;
+
+    // ... or when the pair model gains more than this without winning.
+    private const double OverlapLikelihoodGain = 10.0;
 
     // The pair wins when it lowers the LLR per unit excess noise by more than χ²₂'s 0.9997 quantile.
     private const double PairLikelihoodGain = 16.0;
@@ -97,18 +103,23 @@ internal sealed class RoiResultAssembler
     private void Assemble<TVariance>(in FitResult single, ArrayPixels pixels, TVariance variance, RoiSite place, List<Localization> output)
         where TVariance : struct, IPixels
     {
-        bool poor = IsPoor(single);
-        if (_settings.MultiEmitter && poor)
+        bool badLikelihood = HasBadLikelihood(single);
+        double widthZ = WidthZ(single);
+        bool overlap = badLikelihood || widthZ > OverlapSigmaZ;
+        if (_settings.MultiEmitter && CouldBeTwo(single, badLikelihood, widthZ))
         {
             PairFits++;
             TwoEmitterResult pair = TwoEmitterMle.Fit(pixels, variance, _roi, _sigmaPx, single, _options.MaxIterations, _options.ExcessNoiseFactor);
-            if (AcceptPair(single, pair))
+            double gain = (single.LogLikelihoodRatio - pair.LogLikelihoodRatio) / _options.ExcessNoiseFactor;
+            if (IsPlausible(pair) && gain > PairLikelihoodGain)
             {
                 PairsAccepted++;
                 output.Add(ToLocalization(place, pair.X1, pair.Y1, pair.Photons1, pair.Background, _sigmaPx, pair.CrlbX1, pair.CrlbY1, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
                 output.Add(ToLocalization(place, pair.X2, pair.Y2, pair.Photons2, pair.Background, _sigmaPx, pair.CrlbX2, pair.CrlbY2, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
                 return;
             }
+
+            overlap |= IsPlausible(pair) && gain > OverlapLikelihoodGain;
         }
 
         if (single.Status != FitStatus.Ok)
@@ -118,24 +129,25 @@ internal sealed class RoiResultAssembler
         }
 
         output.Add(ToLocalization(place, single.X, single.Y, single.Photons, single.Background, single.Sigma, single.CrlbX, single.CrlbY,
-            single.LogLikelihoodRatio, single.Iterations, poor ? LocalizationFlags.PossibleOverlap : LocalizationFlags.None));
+            single.LogLikelihoodRatio, single.Iterations, overlap ? LocalizationFlags.PossibleOverlap : LocalizationFlags.None));
     }
 
-    private bool IsPoor(in FitResult single)
+    private bool HasBadLikelihood(in FitResult single)
     {
-        if (single.Status is not (FitStatus.Ok or FitStatus.SigmaOutOfRange or FitStatus.NotConverged))
-        {
-            return false;
-        }
-
         int df = (_roi * _roi) - (_options.FitSigma ? 5 : 4);
         double f = _options.ExcessNoiseFactor;
-        bool badLikelihood = single.LogLikelihoodRatio > f * (df + (PoorFitStdDevs * Math.Sqrt(2.0 * df)));
-        bool tooWide = _options.FitSigma && single.Sigma > PoorFitSigmaFactor * _sigmaPx;
-        return badLikelihood || tooWide;
+        return single.LogLikelihoodRatio > f * (df + (PoorFitStdDevs * Math.Sqrt(2.0 * df)));
     }
 
-    private bool AcceptPair(in FitResult single, in TwoEmitterResult pair)
+    private static bool CouldBeTwo(in FitResult single, bool badLikelihood, double widthZ) =>
+        single.Status is FitStatus.Ok or FitStatus.SigmaOutOfRange or FitStatus.NotConverged
+        && (badLikelihood || widthZ > TryPairSigmaZ);
+
+    // (σ − σ_PSF)/√CRLB_σ; 0 when σ is fixed or its CRLB unusable.
+    private double WidthZ(in FitResult single) =>
+        _options.FitSigma && single.CrlbSigma > 0f ? (single.Sigma - _sigmaPx) / Math.Sqrt(single.CrlbSigma) : 0;
+
+    private bool IsPlausible(in TwoEmitterResult pair)
     {
         if (!pair.Converged || !(pair.LogLikelihoodRatio >= 0) || !float.IsFinite(pair.CrlbX1) || !float.IsFinite(pair.CrlbX2)
             || pair.CrlbX1 <= 0 || pair.CrlbY1 <= 0 || pair.CrlbX2 <= 0 || pair.CrlbY2 <= 0)
@@ -144,9 +156,7 @@ internal sealed class RoiResultAssembler
         }
 
         bool inside = Inside(pair.X1) && Inside(pair.Y1) && Inside(pair.X2) && Inside(pair.Y2);
-        bool bright = pair.Photons1 >= _options.MinPhotoelectrons && pair.Photons2 >= _options.MinPhotoelectrons;
-        double gain = (single.LogLikelihoodRatio - pair.LogLikelihoodRatio) / _options.ExcessNoiseFactor;
-        return inside && bright && gain > PairLikelihoodGain;
+        return inside && pair.Photons1 >= _options.MinPhotoelectrons && pair.Photons2 >= _options.MinPhotoelectrons;
     }
 
     private bool Inside(float v) => v >= 0f && v <= _roi;

@@ -140,8 +140,9 @@ internal static class DetectionKernels
 
     /// <summary>
     /// Local maxima of W2 above the frame's threshold (PeakFinder's rule: strictly greater than the
-    /// neighbours before it in scan order, at least equal to those after), appended with an atomic
-    /// counter. The capacity holds every possible maximum (they cannot touch), so nothing is dropped.
+    /// neighbours before it in scan order, at least equal to those after; on the image edge the
+    /// missing neighbours are simply absent), appended with an atomic counter. The capacity holds
+    /// every possible maximum (two maxima cannot touch), so nothing is dropped.
     /// </summary>
     public static void LocalMaxima(
         Index1D i, ArrayView<float> w2, ArrayView<float> thresholds, ArrayView<DeviceCandidate> candidates, ArrayView<int> count, int width, int height)
@@ -151,20 +152,25 @@ internal static class DetectionKernels
         int inFrame = i - (frame * pixels);
         int y = inFrame / width;
         int x = inFrame - (y * width);
-        if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1)
-        {
-            return;
-        }
-
         float v = w2[i];
         if (v <= thresholds[frame])
         {
             return;
         }
 
-        long above = (long)(int)i - width, below = (long)(int)i + width;
-        if (v > w2[above - 1] && v > w2[above] && v > w2[above + 1] && v > w2[i - 1]
-            && v >= w2[i + 1] && v >= w2[below - 1] && v >= w2[below] && v >= w2[below + 1])
+        bool isMaximum;
+        if (x > 0 && y > 0 && x < width - 1 && y < height - 1)
+        {
+            long above = (long)(int)i - width, below = (long)(int)i + width;
+            isMaximum = v > w2[above - 1] && v > w2[above] && v > w2[above + 1] && v > w2[i - 1]
+                && v >= w2[i + 1] && v >= w2[below - 1] && v >= w2[below] && v >= w2[below + 1];
+        }
+        else
+        {
+            isMaximum = IsEdgeMaximum(w2, (long)(int)i - inFrame, width, height, x, y, v);
+        }
+
+        if (isMaximum)
         {
             int slot = Atomic.Add(ref count[0], 1);
             if (slot < candidates.Length)
@@ -172,6 +178,30 @@ internal static class DetectionKernels
                 candidates[slot] = new DeviceCandidate(frame, x, y, v);
             }
         }
+    }
+
+    private static bool IsEdgeMaximum(ArrayView<float> w2, long frameStart, int width, int height, int x, int y, float v)
+    {
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                int nx = x + dx, ny = y + dy;
+                if ((dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= width || ny >= height)
+                {
+                    continue;
+                }
+
+                float n = w2[frameStart + (ny * width) + nx];
+                bool earlier = dy < 0 || (dy == 0 && dx < 0);
+                if (earlier ? v <= n : v < n)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     // Mirror about the edge pixel (…, 2, 1, 0, 1, 2, …), as BSplineWavelet does.
