@@ -14,12 +14,17 @@ public sealed class CpuLocalizer : ILocalizer
     // Fits per Parallel work item in FitBatch: large enough to amortise scheduling, small enough to balance.
     private const int FitsPerChunk = 256;
 
+    // Floor of the background variance (photoelectrons²) when normalising the temporal residual, so a
+    // dark pixel (B ≈ 0) does not turn one stray photoelectron into a huge z-score.
+    private const float MinBackgroundVariance = 1f;
+
     private readonly LocalizerSettings _settings;
     private readonly ConcurrentBag<FrameWorkspace> _workspaces = [];
     private readonly RejectionCounts _rejections = new();
     private readonly List<List<Localization>> _perFrame = [];
     private readonly List<float[]> _slotElectrons = [];
     private readonly List<float[]> _slotResidual = [];
+    private readonly List<float[]> _slotBackground = [];
     private TemporalMedianBackground? _temporal;
     private float[]? _varianceMap;
     private float _uniformVariance;
@@ -87,7 +92,7 @@ public sealed class CpuLocalizer : ILocalizer
 
             ws.Detect(detectOn);
             Interlocked.Add(ref _detections, ws.Candidates.Count);
-            ws.Fit(_varianceMap, _uniformVariance, checked((int)frame.Index), local);
+            ws.Fit(_varianceMap, _uniformVariance, temporal ? _slotBackground[k] : null, checked((int)frame.Index), local);
             return ws;
         }, ReturnWorkspace);
 
@@ -161,6 +166,7 @@ public sealed class CpuLocalizer : ILocalizer
             _temporal = null;
             _slotElectrons.Clear();
             _slotResidual.Clear();
+            _slotBackground.Clear();
             PrepareVariance(width * height);
         }
 
@@ -189,7 +195,9 @@ public sealed class CpuLocalizer : ILocalizer
         }
     }
 
-    // Temporal background needs the frames in order: convert, push, median (parallel inside), residual.
+    // Temporal background needs the frames in order: convert, push, median (parallel inside). Detection
+    // then runs on the noise-normalised residual (f − B)/√(B + read variance): static structure leaves
+    // no residual, and its larger shot noise does not pass for emitters.
     private void TemporalStage(IReadOnlyList<Frame> frames)
     {
         int pixels = _width * _height;
@@ -198,17 +206,19 @@ public sealed class CpuLocalizer : ILocalizer
         {
             _slotElectrons.Add(new float[pixels]);
             _slotResidual.Add(new float[pixels]);
+            _slotBackground.Add(new float[pixels]);
         }
 
         for (int k = 0; k < frames.Count; k++)
         {
-            float[] electrons = _slotElectrons[k], residual = _slotResidual[k];
+            float[] electrons = _slotElectrons[k], residual = _slotResidual[k], background = _slotBackground[k];
             _settings.Camera.ToPhotoelectrons(frames[k].Span, electrons);
             _temporal.Push(electrons);
-            _temporal.Median(residual);
+            _temporal.Median(background);
             for (int i = 0; i < pixels; i++)
             {
-                residual[i] = electrons[i] - residual[i];
+                float variance = MathF.Max(background[i], MinBackgroundVariance) + (_varianceMap?[i] ?? _uniformVariance);
+                residual[i] = (electrons[i] - background[i]) / MathF.Sqrt(variance);
             }
         }
     }

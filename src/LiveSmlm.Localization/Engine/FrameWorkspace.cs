@@ -76,6 +76,6 @@ internal sealed class FrameWorkspace
     }
 
     /// <summary>Fits the candidates of the last <see cref="Detect"/> and appends to <paramref name="output"/>.</summary>
-    public void Fit(float[]? varianceMap, float uniformVariance, int frame, List<Localization> output) =>
-        Fitter.FitFrame(Electrons, varianceMap, uniformVariance, Width, Height, Candidates, frame, output);
+    public void Fit(float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int frame, List<Localization> output) =>
+        Fitter.FitFrame(Electrons, varianceMap, uniformVariance, backgroundMap, Width, Height, Candidates, frame, output);
 }

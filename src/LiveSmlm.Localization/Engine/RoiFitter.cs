@@ -74,10 +74,13 @@ internal sealed class RoiFitter
     /// <summary>
     /// Fits every candidate of one frame and appends its localizations to <paramref name="output"/>.
     /// <paramref name="varianceMap"/>: per-pixel read variance (photoelectrons²) or null for uniform
-    /// <paramref name="uniformVariance"/>.
+    /// <paramref name="uniformVariance"/>. <paramref name="backgroundMap"/>: a temporal background, or
+    /// null; when given, the fit sees f − B + mean(B) with the excess B − mean(B) as extra variance, so
+    /// static structure in the ROI is neither fitted as an emitter nor trusted as signal.
     /// </summary>
     public void FitFrame(
-        float[] electrons, float[]? varianceMap, float uniformVariance, int width, int height, List<Candidate> candidates, int frame, List<Localization> output)
+        float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
+        List<Candidate> candidates, int frame, List<Localization> output)
     {
         int start = output.Count;
         foreach (Candidate c in candidates)
@@ -91,7 +94,12 @@ internal sealed class RoiFitter
             }
 
             var roi = new RoiPlace(x0, y0, atBorder, frame);
-            if (varianceMap is not null)
+            if (backgroundMap is not null)
+            {
+                FlattenBackground(backgroundMap, varianceMap, uniformVariance, width, x0, y0);
+                FitOne(new ArrayPixels(_variance, 0), roi, output);
+            }
+            else if (varianceMap is not null)
             {
                 for (int j = 0; j < _roi; j++)
                 {
@@ -111,6 +119,34 @@ internal sealed class RoiFitter
         }
 
         RemoveDuplicates(output, start);
+    }
+
+    // Replaces the ROI's background B by its mean b̄ (pixels − B + b̄) and folds the Poisson variance
+    // that B really had above b̄ into the per-pixel extra variance (as Huang et al. do for read noise).
+    private void FlattenBackground(float[] backgroundMap, float[]? varianceMap, float uniformVariance, int width, int x0, int y0)
+    {
+        double sum = 0;
+        for (int j = 0; j < _roi; j++)
+        {
+            int row = ((y0 + j) * width) + x0;
+            for (int i = 0; i < _roi; i++)
+            {
+                sum += backgroundMap[row + i];
+            }
+        }
+
+        float mean = (float)(sum / (_roi * _roi));
+        for (int j = 0; j < _roi; j++)
+        {
+            int row = ((y0 + j) * width) + x0;
+            for (int i = 0; i < _roi; i++)
+            {
+                float b = backgroundMap[row + i];
+                int k = (j * _roi) + i;
+                _pixels[k] += mean - b;
+                _variance[k] = (varianceMap?[row + i] ?? uniformVariance) + MathF.Max(b - mean, 0f);
+            }
+        }
     }
 
     private void FitOne<TVariance>(TVariance variance, RoiPlace roi, List<Localization> output)
