@@ -31,6 +31,7 @@ internal sealed class BatchSlot : IDisposable
         Smooth2 = allocator.Device<float>(pixels);
         Scratch = allocator.Device<float>(pixels);
         Residual = temporal ? allocator.Device<float>(pixels) : null;
+        Background = temporal ? allocator.Device<float>(pixels) : null;
         RowSums = allocator.Device<double>((long)height * frames);
         RowCounts = allocator.Device<int>((long)height * frames);
         Limits = allocator.Device<float>(frames);
@@ -44,7 +45,8 @@ internal sealed class BatchSlot : IDisposable
         HostCandidates = allocator.PageLocked<DeviceCandidate>(CandidateCapacity);
         CandidateCount = allocator.Device<int>(1);
         HostCount = allocator.PageLocked<int>(1);
-        HasVarianceMap = varianceMap;
+        // Per-ROI variance is cut for a read-noise map and for the temporal mode's flattened background.
+        HasVarianceRois = varianceMap || temporal;
         GrowRois((int)Math.Min(CandidateCapacity, InitialRoisPerFrame * (long)frames));
     }
 
@@ -69,6 +71,9 @@ internal sealed class BatchSlot : IDisposable
     /// <summary>Photoelectrons minus the temporal median (null without a temporal background).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense>? Residual { get; }
 
+    /// <summary>The temporal median per pixel (null without a temporal background).</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense>? Background { get; }
+
     public MemoryBuffer1D<double, Stride1D.Dense> RowSums { get; }
 
     public MemoryBuffer1D<int, Stride1D.Dense> RowCounts { get; }
@@ -89,7 +94,7 @@ internal sealed class BatchSlot : IDisposable
 
     public PageLockedArray1D<int> HostCount { get; }
 
-    public bool HasVarianceMap { get; }
+    public bool HasVarianceRois { get; }
 
     public int RoiCapacity { get; private set; }
 
@@ -129,6 +134,7 @@ internal sealed class BatchSlot : IDisposable
         Smooth2.Dispose();
         Scratch.Dispose();
         Residual?.Dispose();
+        Background?.Dispose();
         RowSums.Dispose();
         RowCounts.Dispose();
         Limits.Dispose();
@@ -148,7 +154,7 @@ internal sealed class BatchSlot : IDisposable
         Placements = _allocator.Device<RoiPlacement>(RoiCapacity);
         Rois = _allocator.Device<float>((long)RoiCapacity * _area);
         HostRois = _allocator.PageLocked<float>((long)RoiCapacity * _area);
-        if (HasVarianceMap)
+        if (HasVarianceRois)
         {
             VarianceRois = _allocator.Device<float>((long)RoiCapacity * _area);
             HostVarianceRois = _allocator.PageLocked<float>((long)RoiCapacity * _area);

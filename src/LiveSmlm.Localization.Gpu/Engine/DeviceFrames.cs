@@ -42,6 +42,9 @@ internal sealed class DeviceFrames : IDisposable
             UniformVariance = (float)camera.ReadVariancePhotoelectronsAt(0);
         }
 
+        // Kernels that take the map also when there is none read it only if told; give them one element.
+        MapOrPlaceholder = VarianceMap ?? allocator.Device<float>(1);
+
         if (temporal)
         {
             WindowFrames = settings.TemporalWindowFrames;
@@ -71,6 +74,9 @@ internal sealed class DeviceFrames : IDisposable
 
     public float UniformVariance { get; }
 
+    /// <summary><see cref="VarianceMap"/>, or a one-element placeholder when there is none.</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense> MapOrPlaceholder { get; }
+
     /// <summary>Ring of the last frames for the temporal median; null without a temporal background.</summary>
     /// <remarks>Invariant: HistoryCount ≤ WindowFrames; HistoryNext is where the next frame goes (overwrites the oldest).</remarks>
     public MemoryBuffer1D<float, Stride1D.Dense>? History { get; }
@@ -90,7 +96,7 @@ internal sealed class DeviceFrames : IDisposable
 
         BaselineMap?.Dispose();
         ScaleMap?.Dispose();
-        VarianceMap?.Dispose();
+        MapOrPlaceholder.Dispose();
         History?.Dispose();
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class GpuLocalizer
         }
 
         ArrayView<float> detectOn = slot.Electrons.View;
-        if (device.History is not null && slot.Residual is not null)
+        if (device.History is not null && slot.Residual is not null && slot.Background is not null)
         {
             // Frames enter the ring in order; each residual uses the window ending at its own frame.
             for (int k = 0; k < count; k++)
@@ -49,7 +49,12 @@ public sealed partial class GpuLocalizer
                 slot.Electrons.View.SubView((long)k * pixels, pixels).CopyTo(stream, device.History.View.SubView((long)device.HistoryNext * pixels, pixels));
                 device.HistoryNext = (device.HistoryNext + 1) % device.WindowFrames;
                 device.HistoryCount = Math.Min(device.HistoryCount + 1, device.WindowFrames);
-                _kernels.TemporalResidual(stream, pixels, device.History.View, slot.Electrons.View, slot.Residual.View, pixels, device.HistoryCount, k * pixels);
+                var frame = new TemporalFrame
+                {
+                    Offset = k * pixels, Pixels = pixels, Count = device.HistoryCount,
+                    UseMap = device.VarianceMap is null ? 0 : 1, UniformVariance = device.UniformVariance,
+                };
+                _kernels.TemporalResidual(stream, pixels, device.History.View, slot.Electrons.View, slot.Background.View, slot.Residual.View, device.MapOrPlaceholder.View, frame);
             }
 
             detectOn = slot.Residual.View;
@@ -135,18 +140,30 @@ public sealed partial class GpuLocalizer
         if (rois > 0)
         {
             Part(slot.Placements, 0, rois).CopyFromCPUUnsafeAsync(stream, ref slot.HostPlacements.GetArray()[0], rois);
-            _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
-            if (device.VarianceMap is not null && slot.VarianceRois is not null)
+            if (slot.Background is not null && slot.VarianceRois is not null)
             {
+                var geometry = new FlattenGeometry
+                {
+                    Width = device.Width, Height = device.Height, RoiSize = _roi,
+                    UseMap = device.VarianceMap is null ? 0 : 1, UniformVariance = device.UniformVariance,
+                };
+                _kernels.CutFlattened(stream, rois, slot.Electrons.View, slot.Background.View, device.MapOrPlaceholder.View, slot.Placements.View, slot.Rois.View, slot.VarianceRois.View, geometry);
+                _kernels.FitMappedReadNoise(stream, rois, slot.Rois.View, slot.VarianceRois.View, slot.Results.View, _roi, _options);
+            }
+            else if (device.VarianceMap is not null && slot.VarianceRois is not null)
+            {
+                _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
                 _kernels.CutVariance(stream, rois * area, device.VarianceMap.View, slot.Placements.View, slot.VarianceRois.View, device.Width, _roi);
                 _kernels.FitMappedReadNoise(stream, rois, slot.Rois.View, slot.VarianceRois.View, slot.Results.View, _roi, _options);
             }
             else if (device.UniformVariance > 0)
             {
+                _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
                 _kernels.FitUniformReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options, device.UniformVariance);
             }
             else
             {
+                _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
                 _kernels.FitNoReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options);
             }
 

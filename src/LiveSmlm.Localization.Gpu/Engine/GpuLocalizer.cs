@@ -202,6 +202,24 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
         _context.Dispose();
     }
 
+    /// <summary>
+    /// Detection only (device maxima, host suppression) for up to <see cref="FramesPerLaunch"/> frames:
+    /// the candidate list of each frame, strongest first. For tests that compare it with PeakFinder.
+    /// </summary>
+    internal List<Candidate>[] DetectCandidates(IReadOnlyList<Frame> frames)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (frames.Count > FramesPerLaunch)
+        {
+            throw new ArgumentException($"At most {FramesPerLaunch} frames (one launch); got {frames.Count}.", nameof(frames));
+        }
+
+        DeviceFrames device = PrepareFor(frames);
+        Detect(device, frames, 0);
+        CollectCandidates(device, device.Slots[0], 0, frames.Count);
+        return [.. _frameCandidates.Take(frames.Count).Select(list => new List<Candidate>(list))];
+    }
+
     /// <summary>The buffers of the current frame size (tests check they are the same objects batch after batch).</summary>
     internal DeviceFrames? Frames => _frames;
 

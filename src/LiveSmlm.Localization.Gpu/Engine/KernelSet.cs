@@ -23,7 +23,10 @@ internal sealed class KernelSet
         Threshold = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float>(DetectionKernels.Threshold);
         LocalMaxima = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int>(
             DetectionKernels.LocalMaxima);
-        TemporalResidual = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(TemporalKernels.Residual);
+        TemporalResidual = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame>(
+            TemporalKernels.Residual);
+        CutFlattened = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, ArrayView<float>, FlattenGeometry>(
+            FitKernels.CutFlattened);
         CutRois = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, int, int, int>(FitKernels.CutRois);
         CutVariance = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, int, int>(FitKernels.CutVariance);
         FitNoReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitNoReadNoise);
@@ -51,7 +54,9 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int> LocalMaxima { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> TemporalResidual { get; }
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame> TemporalResidual { get; }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, ArrayView<float>, FlattenGeometry> CutFlattened { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, int, int, int> CutRois { get; }
 

@@ -50,6 +50,43 @@ internal static class FitKernels
         rois[index] = frames[source];
     }
 
+    /// <summary>
+    /// Temporal mode, one thread per ROI: cuts f − B + mean(B) and, as extra variance, read variance +
+    /// max(B − mean(B), 0) (RoiFitter.FlattenBackground: static structure is neither fitted as an
+    /// emitter nor trusted as signal). The mean is summed in double in the CPU's order.
+    /// </summary>
+    public static void CutFlattened(
+        Index1D roi, ArrayView<float> frames, ArrayView<float> background, ArrayView<float> varianceMap, ArrayView<RoiPlacement> placements,
+        ArrayView<float> rois, ArrayView<float> variance, FlattenGeometry g)
+    {
+        RoiPlacement place = placements[roi];
+        long frameStart = (long)place.Slot * g.Width * g.Height;
+        int area = g.RoiSize * g.RoiSize;
+        double sum = 0;
+        for (int j = 0; j < g.RoiSize; j++)
+        {
+            long row = frameStart + ((long)(place.Y0 + j) * g.Width) + place.X0;
+            for (int i = 0; i < g.RoiSize; i++)
+            {
+                sum += background[row + i];
+            }
+        }
+
+        float mean = (float)(sum / area);
+        for (int j = 0; j < g.RoiSize; j++)
+        {
+            int mapRow = ((place.Y0 + j) * g.Width) + place.X0;
+            long row = frameStart + mapRow;
+            for (int i = 0; i < g.RoiSize; i++)
+            {
+                float b = background[row + i];
+                int k = (roi * area) + (j * g.RoiSize) + i;
+                rois[k] = frames[row + i] + (mean - b);
+                variance[k] = (g.UseMap != 0 ? varianceMap[mapRow + i] : g.UniformVariance) + MathF.Max(b - mean, 0f);
+            }
+        }
+    }
+
     /// <summary>Cuts the read-variance map (one frame's worth, shared by all frames) like <see cref="CutRois"/>.</summary>
     public static void CutVariance(
         Index1D index, ArrayView<float> map, ArrayView<RoiPlacement> placements, ArrayView<float> rois, int width, int roiSize)
@@ -77,4 +114,14 @@ internal struct RoiPlacement
         X0 = x0;
         Y0 = y0;
     }
+}
+
+/// <summary>Scalars of a flattened cut: frame size, ROI side, read-noise source.</summary>
+internal struct FlattenGeometry
+{
+    public int Width;
+    public int Height;
+    public int RoiSize;
+    public int UseMap;
+    public float UniformVariance;
 }

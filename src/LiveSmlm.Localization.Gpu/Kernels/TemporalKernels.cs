@@ -3,8 +3,9 @@ using ILGPU;
 namespace LiveSmlm.Localization.Gpu;
 
 /// <summary>
-/// The temporal-median background on the device: per pixel, the median of the last frames held in a
-/// ring of device frames, subtracted from the current frame (TemporalMedianBackground's result).
+/// The temporal-median background on the device: per pixel, the median B of the last frames held in a
+/// ring of device frames (TemporalMedianBackground's result) and the CPU engine's noise-normalised
+/// residual (f − B)/√(max(B, 1) + read variance) that detection runs on.
 /// </summary>
 /// <remarks>
 /// No per-thread scratch: the median is the value whose rank range [less, less + equal) holds the
@@ -13,16 +14,28 @@ namespace LiveSmlm.Localization.Gpu;
 /// </remarks>
 internal static class TemporalKernels
 {
-    /// <summary>residual = electrons − median over the <paramref name="count"/> frames in <paramref name="history"/>.</summary>
+    // CpuLocalizer: floor of the background variance (photoelectrons²) when normalising the residual,
+    // so a dark pixel does not turn one stray photoelectron into a huge z-score.
+    private const float MinBackgroundVariance = 1f;
+
+    /// <summary>
+    /// background = median over the <paramref name="count"/> frames in <paramref name="history"/>;
+    /// residual = (electrons − background)/√(max(background, 1) + read variance). The read variance is
+    /// the map's pixel when <paramref name="useMap"/> ≠ 0, else <paramref name="uniformVariance"/>.
+    /// </summary>
     public static void Residual(
-        Index1D pixel, ArrayView<float> history, ArrayView<float> electrons, ArrayView<float> residual, int pixels, int count, int frameOffset)
+        Index1D pixel, ArrayView<float> history, ArrayView<float> electrons, ArrayView<float> background, ArrayView<float> residual,
+        ArrayView<float> varianceMap, TemporalFrame frame)
     {
+        int count = frame.Count, pixels = frame.Pixels;
         int mid = count / 2;
         float median = (count & 1) == 1
             ? RankValue(history, pixel, pixels, count, mid)
             : 0.5f * (RankValue(history, pixel, pixels, count, mid - 1) + RankValue(history, pixel, pixels, count, mid));
-        long at = (long)frameOffset + pixel;
-        residual[at] = electrons[at] - median;
+        long at = (long)frame.Offset + pixel;
+        background[at] = median;
+        float variance = MathF.Max(median, MinBackgroundVariance) + (frame.UseMap != 0 ? varianceMap[pixel] : frame.UniformVariance);
+        residual[at] = (electrons[at] - median) / MathF.Sqrt(variance);
     }
 
     private static float RankValue(ArrayView<float> history, int pixel, int pixels, int count, int rank)
@@ -46,4 +59,14 @@ internal static class TemporalKernels
 
         return history[pixel];
     }
+}
+
+/// <summary>Scalars of one temporal-residual launch: frame offset in the batch, pixels per frame, frames in the window, read noise.</summary>
+internal struct TemporalFrame
+{
+    public int Offset;
+    public int Pixels;
+    public int Count;
+    public int UseMap;
+    public float UniformVariance;
 }
