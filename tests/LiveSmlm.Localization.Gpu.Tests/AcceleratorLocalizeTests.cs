@@ -13,7 +13,7 @@ public abstract partial class AcceleratorTests
     private const int Width = 64;
     private const int Height = 64;
 
-    public static TheoryData<string> Cameras => new() { "scmos", "emccd", "scmos-temporal", "scmos-maps" };
+    public static TheoryData<string> Cameras => new() { "scmos", "emccd", "scmos-temporal", "scmos-maps", "scmos-pairs" };
 
     [Theory]
     [MemberData(nameof(Cameras))]
@@ -37,6 +37,13 @@ public abstract partial class AcceleratorTests
         Assert.Equal(cpu.Detections, gpu.Detections);
         Assert.Equal(cpu.FitsAttempted, gpu.FitsAttempted);
         Assert.Equal(cpu.Rejections.Total, gpu.Rejections.Total);
+        Assert.Equal(cpu.MultiEmitterFitsAttempted, gpu.MultiEmitterFitsAttempted);
+        Assert.Equal(cpu.MultiEmitterFitsAccepted, gpu.MultiEmitterFitsAccepted);
+        if (setup == "scmos-pairs")
+        {
+            Assert.True(gpu.MultiEmitterFitsAccepted > 0, "no pair was resolved: the host pair-fit path was not exercised");
+        }
+
         double pixelNm = settings.Camera.PixelSizeNm;
         for (int i = 0; i < onCpu.Count; i++)
         {
@@ -160,6 +167,12 @@ public abstract partial class AcceleratorTests
         const int Frames = 6;
         double sigmaPx = 1.3;
         List<TrueEmitter> truth = TestFrames.IsolatedEmitters(rng, Frames, 6, Width, Height, 2000, 10);
+        if (setup == "scmos-pairs")
+        {
+            // A partner 1.6 σ from every other emitter: one blob that the two-emitter fit should split.
+            truth.AddRange(truth.Where((e, k) => k % 2 == 0).Select(e => e with { XPx = e.XPx + (1.6 * sigmaPx * 0.8), YPx = e.YPx + (1.6 * sigmaPx * 0.6) }).ToList());
+        }
+
         List<Frame> frames = TestFrames.Render(rng, camera, Frames, Width, Height, truth, sigmaPx, 15);
         if (setup == "scmos-maps")
         {
