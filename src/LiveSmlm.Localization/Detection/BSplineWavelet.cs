@@ -109,6 +109,35 @@ public static class BSplineWavelet
         }
     }
 
+    /// <summary>destination = a − b element-wise (the wavelet level W = V_k−1 − V_k), SIMD.</summary>
+    public static void Difference(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> destination)
+    {
+        int n = destination.Length;
+        if (a.Length < n || b.Length < n)
+        {
+            throw new ArgumentException($"Difference of {a.Length} and {b.Length} values cannot fill {n}.", nameof(destination));
+        }
+
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a[..n]);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b[..n]);
+            var vd = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (int k = 0; k < vd.Length; k++)
+            {
+                vd[k] = va[k] - vb[k];
+            }
+
+            i = vd.Length * Vector<float>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            destination[i] = a[i] - b[i];
+        }
+    }
+
     // Mirror about the edge pixel (…, 2, 1, 0, 1, 2, …) so that a flat image stays flat at the border.
     private static int Mirror(int i, int last) => i < 0 ? -i : (i > last ? (2 * last) - i : i);
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace LiveSmlm.Localization;
 
 /// <summary>A candidate spot: the pixel of a local maximum and its filtered value.</summary>
@@ -18,9 +20,17 @@ public static class PeakFinder
         {
             int row = y * width;
             bool innerRow = y > 0 && y < height - 1;
+            ReadOnlySpan<float> line = filtered.Slice(row, width);
             for (int x = 0; x < width; x++)
             {
-                float v = filtered[row + x];
+                // Skip whole vectors below threshold: almost every pixel of a sparse frame is.
+                if (x + Vector<float>.Count <= width && !Vector.GreaterThanAny(new Vector<float>(line[x..]), new Vector<float>(threshold)))
+                {
+                    x += Vector<float>.Count - 1;
+                    continue;
+                }
+
+                float v = line[x];
                 if (v <= threshold)
                 {
                     continue;

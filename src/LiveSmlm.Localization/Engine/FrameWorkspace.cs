@@ -65,12 +65,7 @@ internal sealed class FrameWorkspace
         BSplineWavelet.Smooth(source, Smooth1, Scratch, Width, Height, 1);
         BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
         LastNoise = NoiseEstimate.ClippedStdOfDifference(source, Smooth1);
-        Span<float> w2 = Smooth2;
-        ReadOnlySpan<float> v1 = Smooth1;
-        for (int i = 0; i < w2.Length; i++)
-        {
-            w2[i] = v1[i] - w2[i];
-        }
+        BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
 
         PeakFinder.Find(Smooth2, Width, Height, _threshold * LastNoise, _suppressionRadius, Candidates);
     }

@@ -63,12 +63,16 @@ public static class GaussianMle
         float lastDx = 0f, lastDy = 0f, lastDs = 0f;
         AxisTable tx = default;
         AxisTable ty = default;
+        FisherMatrix5 fisher = default;
+        float evaluatedN = n, evaluatedB = b;
         while (iteration < options.MaxIterations)
         {
             iteration++;
             tx.Fill(roiSize, x, s);
             ty.Fill(roiSize, y, s);
-            Accumulate(pixels, readVariance, roiSize, ref tx, ref ty, n, b, out FisherMatrix5 fisher, out Vector5 gradient);
+            evaluatedN = n;
+            evaluatedB = b;
+            Accumulate(pixels, readVariance, roiSize, ref tx, ref ty, n, b, out fisher, out Vector5 gradient);
             if (!options.FitSigma)
             {
                 fisher.FixSigma();
@@ -137,7 +141,29 @@ public static class GaussianMle
         result.Background = b;
         result.Sigma = s;
         result.Iterations = iteration;
-        result.Status = Finish(pixels, readVariance, roiSize, options, converged, outside, ref result);
+        if (converged)
+        {
+            // The last step was below tolerance: the Fisher matrix and tables of its starting point give
+            // the CRLB and LLR to first and second order in that step, without another evaluation.
+            result.LogLikelihoodRatio = LogLikelihoodRatio(pixels, readVariance, roiSize, ref tx, ref ty, evaluatedN, evaluatedB);
+            result.Status = Finish(roiSize, options, converged, outside, fisher, ref result);
+            return result;
+        }
+
+        if (!outside && IsFinite(x) && IsFinite(y) && IsFinite(n) && IsFinite(b) && IsFinite(s))
+        {
+            tx.Fill(roiSize, x, s);
+            ty.Fill(roiSize, y, s);
+            Accumulate(pixels, readVariance, roiSize, ref tx, ref ty, n, b, out fisher, out _);
+            if (!options.FitSigma)
+            {
+                fisher.FixSigma();
+            }
+
+            result.LogLikelihoodRatio = LogLikelihoodRatio(pixels, readVariance, roiSize, ref tx, ref ty, n, b);
+        }
+
+        result.Status = Finish(roiSize, options, converged, outside, fisher, ref result);
         return result;
     }
 
@@ -271,10 +297,8 @@ public static class GaussianMle
         return 2f * sum;
     }
 
-    private static FitStatus Finish<TPixels, TVariance>(
-        TPixels pixels, TVariance readVariance, int roiSize, FitOptions options, bool converged, bool outside, ref FitResult r)
-        where TPixels : struct, IPixels
-        where TVariance : struct, IPixels
+    // Status and CRLB from the Fisher matrix at (or within tolerance of) the final parameters.
+    private static FitStatus Finish(int roiSize, FitOptions options, bool converged, bool outside, FisherMatrix5 fisher, ref FitResult r)
     {
         if (outside)
         {
@@ -286,17 +310,6 @@ public static class GaussianMle
             return FitStatus.NonFinite;
         }
 
-        AxisTable tx = default;
-        AxisTable ty = default;
-        tx.Fill(roiSize, r.X, r.Sigma);
-        ty.Fill(roiSize, r.Y, r.Sigma);
-        Accumulate(pixels, readVariance, roiSize, ref tx, ref ty, r.Photons, r.Background, out FisherMatrix5 fisher, out _);
-        if (!options.FitSigma)
-        {
-            fisher.FixSigma();
-        }
-
-        r.LogLikelihoodRatio = LogLikelihoodRatio(pixels, readVariance, roiSize, ref tx, ref ty, r.Photons, r.Background);
         if (!SymmetricSolver5.InverseDiagonal(fisher, out Vector5 crlb))
         {
             return FitStatus.NonFinite;

@@ -25,6 +25,9 @@ public static class TwoEmitterMle
     private const double MaxPositionStepPx = 1.0;
     private const double MinModel = 1e-4;
 
+    // Converged when the step is shorter than 1 % of a standard deviation (as in GaussianMle).
+    private const double ConvergedDecrement = 1e-4;
+
     // The start splits the single spot along its long axis by half the excess width, clipped to a
     // range where two emitters can hide in one spot of width σ: below ~0.4 px the pair is one spot.
     private const double MinHalfSeparationPx = 0.4;
@@ -47,6 +50,9 @@ public static class TwoEmitterMle
         InitialSplit(pixels, roiSize, sigmaPx, single, p);
 
         var result = default(TwoEmitterResult);
+        Span<double> lastStep = stackalloc double[Parameters];
+        lastStep.Clear();
+        double damping = 1;
         int iteration = 0;
         while (iteration < maxIterations)
         {
@@ -57,9 +63,28 @@ public static class TwoEmitterMle
                 break;
             }
 
+            // Newton decrement gᵀΔ: squared step in units of the parameters' own standard deviations.
+            // A pair fitted to one emitter is degenerate along the split; there this ends the fit
+            // early, where step sizes alone would crawl to the iteration limit.
+            double decrement = 0;
+            for (int k = 0; k < Parameters; k++)
+            {
+                decrement += gradient[k] * step[k];
+            }
+
+            // A position step that reverses the previous one is oscillation: halve the steps until it stops.
+            bool reversed = false;
+            for (int k = 0; k < Parameters; k++)
+            {
+                reversed |= k is 0 or 1 or 3 or 4 && step[k] * lastStep[k] < 0 && Math.Abs(lastStep[k]) > 1e-3;
+            }
+
+            damping = reversed ? damping * 0.5 : Math.Min(1, damping * 2);
             double largest = 0;
             for (int k = 0; k < Parameters; k++)
             {
+                step[k] *= damping;
+                lastStep[k] = step[k];
                 bool isPosition = k is 0 or 1 or 3 or 4;
                 if (isPosition)
                 {
@@ -81,7 +106,7 @@ public static class TwoEmitterMle
                 break;
             }
 
-            if (largest < 1e-3)
+            if (largest < 1e-3 || decrement < ConvergedDecrement)
             {
                 result.Converged = true;
                 break;
