@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiveSmlm.Core;
 
 namespace LiveSmlm.Simulation;
@@ -111,6 +112,7 @@ public sealed class CameraNoise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Electrons(ref Xoshiro256 rng, double meanPhotoelectrons, bool emccd, double emGain)
     {
         int n = PoissonTable.Next(ref rng, meanPhotoelectrons);

@@ -9,19 +9,25 @@ namespace LiveSmlm.Simulation;
 /// </summary>
 /// <remarks>
 /// The tables hold the CDF in 32-bit fixed point: probabilities are resolved to 2⁻³², far below any
-/// statistic a test or an experiment can see. Means above <see cref="MaxMean"/> go to PTRS.
+/// statistic a test or an experiment can see. Means above <see cref="MaxMean"/> go to PTRS. All levels
+/// live in two flat arrays so a draw is a couple of dependent loads, not a chain of objects.
 /// </remarks>
 public static class PoissonTable
 {
     /// <summary>Largest mean served by the tables; above it (emitter peaks only) PTRS is used.</summary>
     public const double MaxMean = 64;
 
-    /// <summary>Grid of the tabulated means: the remainder is below this, so P(remainder = 0) ≥ e⁻⁰·⁵.</summary>
-    public const double Step = 0.5;
+    /// <summary>Grid of the tabulated means: the remainder is below it, so P(remainder = 0) ≥ e^−Step.</summary>
+    public const double Step = 0.125;
 
     private const double TwoTo32 = 4294967296.0;
 
-    private static readonly Level[] Levels = BuildLevels();
+    /// <summary>Steps of the e^−r table over [0, Step): fine enough that a 4-term series finishes it exactly.</summary>
+    private const int ExpSteps = 256;
+
+    private static readonly Tables Flat = Build();
+
+    private static readonly double[] ExpTable = BuildExpTable();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Next(ref Xoshiro256 rng, double lambda)
@@ -40,11 +46,23 @@ public static class PoissonTable
         double remainder = lambda - (level * Step);
         ulong bits = rng.NextUInt64();
         uint u = (uint)(bits >> 32);
-        int k = Levels[level].Sample(u);
+        Tables t = Flat;
+        int bucket = t.Offset[level] + (int)(((ulong)u * (ulong)(uint)t.Length[level]) >> 32);
+        int k = t.Guide[bucket];
+        int cdfStart = t.Offset[level];
+        while (u >= t.Cdf[cdfStart + k])
+        {
+            k++;
+        }
 
-        // Remainder r < Step: P(0) = e^−r, then walk the CDF (rarely beyond k = 1).
+        // Remainder r < Step: P(0) = e^−r, then walk its CDF (needed in under 12% of draws).
         double v = (uint)bits * (1.0 / TwoTo32);
-        double p = Math.Exp(-remainder);
+        double p = ExpMinus(remainder);
+        if (v < p)
+        {
+            return k;
+        }
+
         double cdf = p;
         int extra = 0;
         while (v >= cdf && extra < 30)
@@ -57,68 +75,88 @@ public static class PoissonTable
         return k + extra;
     }
 
-    private static Level[] BuildLevels()
+    /// <summary>
+    /// e^−r for 0 ≤ r &lt; Step without Math.Exp: a table at r₀ = i·Step/256 times the series of e^−δ,
+    /// δ &lt; 4.9·10⁻⁴, whose first omitted term (δ⁵/120 &lt; 3·10⁻¹⁹) is below double precision.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpMinus(double r)
     {
-        int count = (int)(MaxMean / Step) + 1;
-        var levels = new Level[count];
-        for (int i = 0; i < count; i++)
-        {
-            levels[i] = new Level(i * Step);
-        }
-
-        return levels;
+        int i = Math.Min((int)(r * (ExpSteps / Step)), ExpSteps - 1);
+        double d = r - (i * (Step / ExpSteps));
+        return ExpTable[i] * (1 - (d * (1 - (d * (0.5 - (d * ((1.0 / 6) - (d / 24))))))));
     }
 
-    private sealed class Level
+    private static double[] BuildExpTable()
     {
-        // Invariant: _cdf is non-decreasing and its last entry is 2³² (as ulong), so every u stops.
-        private readonly ulong[] _cdf;
-        private readonly int[] _guide;
-
-        public Level(double mean)
+        var table = new double[ExpSteps];
+        for (int i = 0; i < ExpSteps; i++)
         {
+            table[i] = Math.Exp(-i * (Step / ExpSteps));
+        }
+
+        return table;
+    }
+
+    // Level j (mean j·Step) owns entries [Offset[j], Offset[j] + Length[j]) of both Cdf and Guide.
+    // Invariant: each level's Cdf is non-decreasing and ends at 2³², so every u stops inside its level.
+    private static Tables Build()
+    {
+        int levels = (int)(MaxMean / Step) + 1;
+        var offset = new int[levels];
+        var length = new int[levels];
+        int total = 0;
+        for (int j = 0; j < levels; j++)
+        {
+            double mean = j * Step;
+
             // Up to mean + 12√mean + 30 the tail left out is far below 2⁻³².
-            int n = (int)Math.Ceiling(mean + (12 * Math.Sqrt(mean)) + 30);
-            _cdf = new ulong[n];
-            double logP = -mean;
-            double cumulative = 0;
-            for (int k = 0; k < n; k++)
-            {
-                if (k > 0)
-                {
-                    logP += Math.Log(mean) - Math.Log(k);
-                }
-
-                cumulative += mean > 0 ? Math.Exp(logP) : k == 0 ? 1 : 0;
-                _cdf[k] = (ulong)Math.Min(TwoTo32, Math.Round(cumulative * TwoTo32));
-            }
-
-            _cdf[n - 1] = (ulong)TwoTo32;
-            _guide = new int[n];
-            int kk = 0;
-            for (int j = 0; j < n; j++)
-            {
-                ulong threshold = (ulong)(j * (TwoTo32 / n));
-                while (_cdf[kk] <= threshold)
-                {
-                    kk++;
-                }
-
-                _guide[j] = kk;
-            }
+            length[j] = (int)Math.Ceiling(mean + (12 * Math.Sqrt(mean)) + 30);
+            offset[j] = total;
+            total += length[j];
         }
 
-        // Smallest k with u < cdf[k], starting from the guide entry of u's bucket.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Sample(uint u)
+        var cdf = new ulong[total];
+        var guide = new int[total];
+        for (int j = 0; j < levels; j++)
         {
-            int k = _guide[(int)(((ulong)u * (ulong)_guide.Length) >> 32)];
-            while (u >= _cdf[k])
+            FillLevel(j * Step, cdf.AsSpan(offset[j], length[j]), guide.AsSpan(offset[j], length[j]));
+        }
+
+        return new Tables(offset, length, cdf, guide);
+    }
+
+    private static void FillLevel(double mean, Span<ulong> cdf, Span<int> guide)
+    {
+        int n = cdf.Length;
+        double logP = -mean;
+        double cumulative = 0;
+        for (int k = 0; k < n; k++)
+        {
+            if (k > 0)
             {
-                k++;
+                logP += Math.Log(mean) - Math.Log(k);
             }
 
-            return k;
+            cumulative += mean > 0 ? Math.Exp(logP) : k == 0 ? 1 : 0;
+            cdf[k] = (ulong)Math.Min(TwoTo32, Math.Round(cumulative * TwoTo32));
+        }
+
+        cdf[n - 1] = (ulong)TwoTo32;
+
+        // Bucket b holds u in [b·2³²/n, (b+1)·2³²/n); its guide is the first k whose CDF exceeds the bucket's start.
+        int kk = 0;
+        for (int b = 0; b < n; b++)
+        {
+            ulong start = (ulong)(b * (TwoTo32 / n));
+            while (cdf[kk] <= start)
+            {
+                kk++;
+            }
+
+            guide[b] = kk;
         }
     }
+
+    private sealed record Tables(int[] Offset, int[] Length, ulong[] Cdf, int[] Guide);
 }

@@ -14,25 +14,36 @@ public static class ZigguratNormal
     private const double TailStart = 3.442619855899;
     private const double LayerArea = 9.91256303526217e-3;
 
-    private static readonly double[] X = new double[Layers + 1];
-    private static readonly double[] Ratio = new double[Layers];
+    // Field initialisers rather than a static constructor keep the type beforefieldinit, so hot loops
+    // carry no class-initialisation checks.
+    private static readonly double[] X = BuildEdges();
+    private static readonly double[] Ratio = BuildRatios(X);
 
-    static ZigguratNormal()
+    private static double[] BuildEdges()
     {
+        var edges = new double[Layers + 1];
         double f = Math.Exp(-0.5 * TailStart * TailStart);
-        X[0] = LayerArea / f;
-        X[1] = TailStart;
-        X[Layers] = 0;
+        edges[0] = LayerArea / f;
+        edges[1] = TailStart;
+        edges[Layers] = 0;
         for (int i = 2; i < Layers; i++)
         {
-            X[i] = Math.Sqrt(-2 * Math.Log((LayerArea / X[i - 1]) + f));
-            f = Math.Exp(-0.5 * X[i] * X[i]);
+            edges[i] = Math.Sqrt(-2 * Math.Log((LayerArea / edges[i - 1]) + f));
+            f = Math.Exp(-0.5 * edges[i] * edges[i]);
         }
 
+        return edges;
+    }
+
+    private static double[] BuildRatios(double[] edges)
+    {
+        var ratios = new double[Layers];
         for (int i = 0; i < Layers; i++)
         {
-            Ratio[i] = X[i + 1] / X[i];
+            ratios[i] = edges[i + 1] / edges[i];
         }
+
+        return ratios;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
