@@ -13,7 +13,7 @@ internal static class Program
             return SimulatorBenchmark.Run(args[1..]);
         }
 
-        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profile PATH]");
+        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR]");
         return 2;
     }
 }
