@@ -11,28 +11,15 @@ namespace LiveSmlm.Localization.Gpu;
 /// </summary>
 public static class GpuEngine
 {
+    // Probed once per process: opening a CUDA context costs a driver initialisation, and devices do not
+    // come and go while the program runs.
+    private static readonly Lazy<string?> CudaDeviceName = new(ProbeCuda);
+
     /// <summary>True when ILGPU finds a CUDA device; <paramref name="deviceName"/> is its name ("" otherwise). Never throws.</summary>
     public static bool IsCudaAvailable(out string deviceName)
     {
-        deviceName = "";
-        try
-        {
-            using Context context = Context.Create(builder => builder.Cuda());
-            var devices = context.GetCudaDevices();
-            if (devices.Count == 0)
-            {
-                return false;
-            }
-
-            deviceName = devices[0].Name;
-            return true;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
-            or CudaException or InvalidOperationException or NotSupportedException)
-        {
-            // No driver (libcuda missing) or a broken one: there is no usable CUDA device.
-            return false;
-        }
+        deviceName = CudaDeviceName.Value ?? "";
+        return CudaDeviceName.Value is not null;
     }
 
     /// <summary>A localizer on the first CUDA device. InvalidOperationException when there is none.</summary>
@@ -73,6 +60,22 @@ public static class GpuEngine
         {
             context.Dispose();
             throw;
+        }
+    }
+
+    private static string? ProbeCuda()
+    {
+        try
+        {
+            using Context context = Context.Create(builder => builder.Cuda());
+            var devices = context.GetCudaDevices();
+            return devices.Count == 0 ? null : devices[0].Name;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
+            or CudaException or InvalidOperationException or NotSupportedException)
+        {
+            // No driver (libcuda missing) or a broken one: there is no usable CUDA device.
+            return null;
         }
     }
 
