@@ -24,7 +24,7 @@ internal static class FrameImages
         PixelSizeNm = 100, BaselineAdu = 100, ElectronsPerAdu = 10, EmGain = 100, QuantumEfficiency = 1, ReadNoiseElectrons = 20,
     };
 
-    /// <summary>Random isolated emitters: at least <paramref name="minSeparationPx"/> apart, at least 2 px inside.</summary>
+    /// <summary>Random isolated emitters: at least <paramref name="minSeparationPx"/> apart, at least 1 px inside.</summary>
     public static List<TrueEmitter> IsolatedEmitters(Random rng, int frames, int perFrame, int width, int height, double photons, double minSeparationPx)
     {
         var all = new List<TrueEmitter>();
@@ -34,7 +34,7 @@ internal static class FrameImages
             int attempts = 0;
             while (here.Count < perFrame && attempts++ < 10_000)
             {
-                double x = 2 + (rng.NextDouble() * (width - 4)), y = 2 + (rng.NextDouble() * (height - 4));
+                double x = 1 + (rng.NextDouble() * (width - 2)), y = 1 + (rng.NextDouble() * (height - 2));
                 if (here.All(e => Math.Pow(e.XPx - x, 2) + Math.Pow(e.YPx - y, 2) >= minSeparationPx * minSeparationPx))
                 {
                     here.Add(new TrueEmitter(f, x, y, photons));
