@@ -18,8 +18,8 @@ internal sealed class RoiResultAssembler
     // RoiFitter: a single fit is poor when its LLR exceeds F·df by 3 std (F·√(2 df)) ...
     private const double PoorFitStdDevs = 3.0;
 
-    // ... or when it is wider than the PSF by more than one of its own std (√CRLB_σ): try a pair.
-    private const double TryPairSigmaZ = 1.0;
+    // ... or when it is wider than the PSF by more than 1.5 of its own std (√CRLB_σ): try a pair.
+    private const double TryPairSigmaZ = 1.5;
 
     // Kept as one but flagged PossibleOverlap when wider by more than 3 std ...
     private const double OverlapSigmaZ = 3.0;
