@@ -50,6 +50,55 @@ public class KernelParityTests
         }
     }
 
+    [Fact]
+    public void Fit_InIlgpuCpuKernelWithVarianceMapAndFixedSigma_GivesTheSameResultAsTheCpuCall()
+    {
+        const int Size = 9, Count = 32;
+        var rng = new Random(12);
+        var rois = new float[Count * Size * Size];
+        var variance = new float[Count * Size * Size];
+        for (int r = 0; r < Count; r++)
+        {
+            SpotImages.SamplePoisson(rng, SpotImages.Roi(Size, 4.5 + (rng.NextDouble() - 0.5), 4.5 + (rng.NextDouble() - 0.5), 1.3, 2000, 20), rois, r * Size * Size, 2.0);
+            for (int k = 0; k < Size * Size; k++)
+            {
+                variance[(r * Size * Size) + k] = (float)(2.0 + (rng.NextDouble() * 10));
+            }
+        }
+
+        FitOptions options = FitOptions.Create(1.3f, fitSigma: false);
+        options.ExcessNoiseFactor = 2f;
+
+        using var context = Context.Create(b => b.CPU());
+        using var accelerator = context.CreateCPUAccelerator(0);
+        var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitWithVarianceKernel);
+        using var roiBuffer = accelerator.Allocate1D(rois);
+        using var varianceBuffer = accelerator.Allocate1D(variance);
+        using var resultBuffer = accelerator.Allocate1D<FitResult>(Count);
+        kernel(Count, roiBuffer.View, varianceBuffer.View, resultBuffer.View, Size, options);
+        accelerator.Synchronize();
+        FitResult[] onKernel = resultBuffer.GetAsArray1D();
+
+        for (int r = 0; r < Count; r++)
+        {
+            FitResult onCpu = GaussianMle.Fit(new ArrayPixels(rois, r * Size * Size), new ArrayPixels(variance, r * Size * Size), Size, options);
+            Assert.Equal(FitStatus.Ok, onCpu.Status);
+            Assert.Equal(onCpu.Status, onKernel[r].Status);
+            Assert.Equal(onCpu.Iterations, onKernel[r].Iterations);
+            Assert.Equal(onCpu.X, onKernel[r].X, 1e-5f);
+            Assert.Equal(onCpu.Y, onKernel[r].Y, 1e-5f);
+            Assert.Equal(1.3f, onKernel[r].Sigma);
+            Assert.Equal(onCpu.CrlbY, onKernel[r].CrlbY, 1e-5f * onCpu.CrlbY);
+        }
+    }
+
+    private static void FitWithVarianceKernel(
+        Index1D index, ArrayView<float> rois, ArrayView<float> variance, ArrayView<FitResult> results, int roiSize, FitOptions options)
+    {
+        int offset = index * roiSize * roiSize;
+        results[index] = GaussianMle.Fit(new ViewPixels(rois, offset), new ViewPixels(variance, offset), roiSize, options);
+    }
+
     private static void FitKernel(Index1D index, ArrayView<float> rois, ArrayView<FitResult> results, int roiSize, FitOptions options)
     {
         results[index] = GaussianMle.Fit(new ViewPixels(rois, index * roiSize * roiSize), default(ZeroPixels), roiSize, options);
