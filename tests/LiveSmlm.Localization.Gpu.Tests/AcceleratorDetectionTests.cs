@@ -11,18 +11,21 @@ public abstract partial class AcceleratorTests
     // FrameWorkspace's suppression radius: 1.5 σ, rounded, at least one pixel.
     private const double SuppressionRadiusInSigma = 1.5;
 
-    [Fact]
-    public void DetectCandidates_SimulatedFrames_EqualPeakFindersListsIncludingEdgeSpots()
+    // 64²: whole 16-px tiles; 50 × 37: partial tiles on the right and bottom edges.
+    [Theory]
+    [InlineData(64, 64)]
+    [InlineData(50, 37)]
+    public void DetectCandidates_SimulatedFrames_EqualPeakFindersListsIncludingEdgeSpots(int width, int height)
     {
         var rng = new Random(17);
         CameraModel camera = TestFrames.Scmos;
         const int Frames = 3;
-        List<TrueEmitter> truth = TestFrames.IsolatedEmitters(rng, Frames, 8, Width, Height, 800, 7);
+        List<TrueEmitter> truth = TestFrames.IsolatedEmitters(rng, Frames, 8, width, height, 800, 7);
 
         // Two spots on the image edge, where the mirrored filter peaks on the border pixels.
         truth.Add(new TrueEmitter(0, 0.4, 30.2, 1500));
-        truth.Add(new TrueEmitter(1, 40.7, Height - 0.3, 1500));
-        List<Frame> frames = TestFrames.Render(rng, camera, Frames, Width, Height, truth, 1.3, 20);
+        truth.Add(new TrueEmitter(1, 40.7, height - 0.3, 1500));
+        List<Frame> frames = TestFrames.Render(rng, camera, Frames, width, height, truth, 1.3, 20);
         var settings = new LocalizerSettings { Camera = camera, PsfSigmaNm = 130 };
         using GpuLocalizer? gpu = TryCreate(settings, Frames);
         if (gpu is null)

@@ -29,7 +29,6 @@ internal sealed class BatchSlot : IDisposable
         Electrons = allocator.Device<float>(pixels);
         Smooth1 = allocator.Device<float>(pixels);
         Smooth2 = allocator.Device<float>(pixels);
-        Scratch = allocator.Device<float>(pixels);
         Residual = temporal ? allocator.Device<float>(pixels) : null;
         Background = temporal ? allocator.Device<float>(pixels) : null;
         RowSums = allocator.Device<double>((long)height * frames);
@@ -65,8 +64,6 @@ internal sealed class BatchSlot : IDisposable
 
     /// <summary>V2, then W2 = V1 − V2 in place.</summary>
     public MemoryBuffer1D<float, Stride1D.Dense> Smooth2 { get; }
-
-    public MemoryBuffer1D<float, Stride1D.Dense> Scratch { get; }
 
     /// <summary>Photoelectrons minus the temporal median (null without a temporal background).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense>? Residual { get; }
@@ -132,7 +129,6 @@ internal sealed class BatchSlot : IDisposable
         Electrons.Dispose();
         Smooth1.Dispose();
         Smooth2.Dispose();
-        Scratch.Dispose();
         Residual?.Dispose();
         Background?.Dispose();
         RowSums.Dispose();

@@ -61,10 +61,12 @@ public sealed partial class GpuLocalizer
         }
 
         int n = (int)total;
-        _kernels.SmoothRows(stream, n, detectOn, slot.Scratch.View, width, 1);
-        _kernels.SmoothColumns(stream, n, slot.Scratch.View, slot.Smooth1.View, width, height, 1);
-        _kernels.SmoothRows(stream, n, slot.Smooth1.View, slot.Scratch.View, width, 2);
-        _kernels.SmoothColumns(stream, n, slot.Scratch.View, slot.Smooth2.View, width, height, 2);
+        int tile = WaveletTileKernels.Tile;
+        var geometry = new TileGeometry { Width = width, Height = height, Step = 1, TilesX = (width + tile - 1) / tile, TilesY = (height + tile - 1) / tile };
+        var tiles = new KernelConfig(count * geometry.TilesX * geometry.TilesY, _kernels.TileGroupSize);
+        _kernels.SmoothTiles(stream, tiles, detectOn, slot.Smooth1.View, geometry);
+        geometry.Step = 2;
+        _kernels.SmoothTiles(stream, tiles, slot.Smooth1.View, slot.Smooth2.View, geometry);
         _kernels.RowSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.RowSums.View, width);
         _kernels.ClipLimit(stream, count, slot.RowSums.View, slot.Limits.View, width, height);
         _kernels.RowClippedSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.Limits.View, slot.RowSums.View, slot.RowCounts.View, width, height);

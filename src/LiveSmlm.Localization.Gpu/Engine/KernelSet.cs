@@ -13,8 +13,10 @@ internal sealed class KernelSet
     {
         ConvertUniform = a.LoadAutoGroupedKernel<Index1D, ArrayView<ushort>, ArrayView<float>, float, float>(DetectionKernels.ConvertUniform);
         ConvertMapped = a.LoadAutoGroupedKernel<Index1D, ArrayView<ushort>, ArrayView<float>, ArrayView<double>, ArrayView<double>, int>(DetectionKernels.ConvertMapped);
-        SmoothRows = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(DetectionKernels.SmoothRows);
-        SmoothColumns = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(DetectionKernels.SmoothColumns);
+        SmoothTiles = a.LoadKernel<ArrayView<float>, ArrayView<float>, TileGeometry>(WaveletTileKernels.Smooth);
+
+        // Threads per tile group: a full 16×16 tile where the device allows it (CUDA), fewer otherwise.
+        TileGroupSize = Math.Min(WaveletTileKernels.Tile * WaveletTileKernels.Tile, a.MaxNumThreadsPerGroup);
         SecondLevel = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>>(DetectionKernels.SecondLevel);
         RowSquares = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int>(DetectionKernels.RowSquares);
         ClipLimit = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<float>, int, int>(DetectionKernels.ClipLimit);
@@ -38,9 +40,10 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, ArrayView<double>, ArrayView<double>, int> ConvertMapped { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> SmoothRows { get; }
+    /// <summary>Explicitly grouped: launch with (tiles of all frames, <see cref="TileGroupSize"/>).</summary>
+    public Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, TileGeometry> SmoothTiles { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int, int> SmoothColumns { get; }
+    public int TileGroupSize { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>> SecondLevel { get; }
 

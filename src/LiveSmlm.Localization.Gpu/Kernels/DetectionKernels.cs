@@ -3,8 +3,8 @@ using ILGPU;
 namespace LiveSmlm.Localization.Gpu;
 
 /// <summary>
-/// Camera conversion, à trous B-spline smoothing, the frame's noise level and local maxima on the
-/// device, for every frame of a batch in one launch each. Every float operation is written in the
+/// Camera conversion, the frame's noise level, W2 and local maxima on the device, for every frame of
+/// a batch in one launch each (the smoothing itself is in WaveletTileKernels). Every float operation is written in the
 /// order the CPU engine uses (BSplineWavelet, NoiseEstimate, PeakFinder), so that on ILGPU's CPU
 /// accelerator the candidates are bit-identical; see docs/gpu-engine.md for CUDA.
 /// </summary>
@@ -13,11 +13,6 @@ namespace LiveSmlm.Localization.Gpu;
 /// </remarks>
 internal static class DetectionKernels
 {
-    // Cubic B-spline kernel [1, 4, 6, 4, 1]/16 (Starck & Murtagh), as in BSplineWavelet.
-    private const float Outer = 1f / 16f;
-    private const float Inner = 4f / 16f;
-    private const float Centre = 6f / 16f;
-
     // NoiseEstimate: clip at 3 std, then undo the shrinkage of a clipped unit Gaussian (0.98657).
     private const float ClipStd = 3f;
     private const float ClippedStdOfUnitGaussian = 0.98657f;
@@ -34,33 +29,6 @@ internal static class DetectionKernels
     {
         int p = i % pixels;
         electrons[i] = (float)((adu[i] - baselineAdu[p]) * photoelectronsPerAdu[p]);
-    }
-
-    /// <summary>Horizontal pass of the B3 kernel with taps <paramref name="step"/> px apart, mirrored at the edges.</summary>
-    public static void SmoothRows(Index1D i, ArrayView<float> source, ArrayView<float> destination, int width, int step)
-    {
-        int x = i % width;
-        long rowStart = (long)(int)i - x;
-        int last = width - 1;
-        destination[i] = (Outer * (source[rowStart + Mirror(x - (2 * step), last)] + source[rowStart + Mirror(x + (2 * step), last)]))
-            + (Inner * (source[rowStart + Mirror(x - step, last)] + source[rowStart + Mirror(x + step, last)]))
-            + (Centre * source[i]);
-    }
-
-    /// <summary>Vertical pass of the B3 kernel, mirrored at the top and bottom of each frame.</summary>
-    public static void SmoothColumns(Index1D i, ArrayView<float> source, ArrayView<float> destination, int width, int height, int step)
-    {
-        int pixels = width * height;
-        int inFrame = i % pixels;
-        long frameStart = (long)(int)i - inFrame;
-        int y = inFrame / width;
-        int x = inFrame - (y * width);
-        int last = height - 1;
-        float up2 = source[frameStart + (Mirror(y - (2 * step), last) * width) + x];
-        float up1 = source[frameStart + (Mirror(y - step, last) * width) + x];
-        float down1 = source[frameStart + (Mirror(y + step, last) * width) + x];
-        float down2 = source[frameStart + (Mirror(y + (2 * step), last) * width) + x];
-        destination[i] = (Outer * (up2 + down2)) + (Inner * (up1 + down1)) + (Centre * source[i]);
     }
 
     /// <summary>W2 = V1 − V2, written over V2.</summary>
@@ -203,9 +171,6 @@ internal static class DetectionKernels
 
         return true;
     }
-
-    // Mirror about the edge pixel (…, 2, 1, 0, 1, 2, …), as BSplineWavelet does.
-    private static int Mirror(int i, int last) => i < 0 ? -i : (i > last ? (2 * last) - i : i);
 }
 
 /// <summary>A local maximum found on the device: the frame's slot in the batch, its pixel and W2 value.</summary>
