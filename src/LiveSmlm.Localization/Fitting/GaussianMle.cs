@@ -221,7 +221,10 @@ public static class GaussianMle
         where TPixels : struct, IPixels
         where TVariance : struct, IPixels
     {
-        fisher = default;
+        // Accumulate in locals, not in the out struct: the JIT keeps locals in registers, while each
+        // "fisher.Aij +=" on a by-ref struct would be a load and a store per pixel.
+        float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f, a04 = 0f, a11 = 0f, a12 = 0f, a13 = 0f, a14 = 0f;
+        float a22 = 0f, a23 = 0f, a24 = 0f, a33 = 0f, a34 = 0f, a44 = 0f;
         float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, g4 = 0f;
         for (int j = 0; j < roiSize; j++)
         {
@@ -247,24 +250,32 @@ public static class GaussianMle
                 g3 += r;
                 g4 += r * ps;
                 float wx = w * px, wy = w * py, wn = w * psf, ws = w * ps;
-                fisher.A00 += wx * px;
-                fisher.A01 += wx * py;
-                fisher.A02 += wx * psf;
-                fisher.A03 += wx;
-                fisher.A04 += wx * ps;
-                fisher.A11 += wy * py;
-                fisher.A12 += wy * psf;
-                fisher.A13 += wy;
-                fisher.A14 += wy * ps;
-                fisher.A22 += wn * psf;
-                fisher.A23 += wn;
-                fisher.A24 += wn * ps;
-                fisher.A33 += w;
-                fisher.A34 += ws;
-                fisher.A44 += ws * ps;
+                a00 += wx * px;
+                a01 += wx * py;
+                a02 += wx * psf;
+                a03 += wx;
+                a04 += wx * ps;
+                a11 += wy * py;
+                a12 += wy * psf;
+                a13 += wy;
+                a14 += wy * ps;
+                a22 += wn * psf;
+                a23 += wn;
+                a24 += wn * ps;
+                a33 += w;
+                a34 += ws;
+                a44 += ws * ps;
             }
         }
 
+        fisher = new FisherMatrix5
+        {
+            A00 = a00, A01 = a01, A02 = a02, A03 = a03, A04 = a04,
+            A11 = a11, A12 = a12, A13 = a13, A14 = a14,
+            A22 = a22, A23 = a23, A24 = a24,
+            A33 = a33, A34 = a34,
+            A44 = a44,
+        };
         gradient = new Vector5(g0, g1, g2, g3, g4);
     }
 
