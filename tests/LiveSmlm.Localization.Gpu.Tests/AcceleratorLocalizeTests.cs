@@ -56,6 +56,38 @@ public abstract partial class AcceleratorTests
     }
 
     [Fact]
+    public void Localize_TemporalBackgroundAcrossCalls_KeepsTheWindowLikeTheCpuEngine()
+    {
+        (LocalizerSettings settings, List<Frame> frames, _) = Stack("scmos-temporal", seed: 29);
+        using GpuLocalizer? gpu = TryCreate(settings, 2);
+        if (gpu is null)
+        {
+            return;
+        }
+
+        // Three calls of two frames: the median window (5 frames) spans the calls on both engines.
+        var cpu = new CpuLocalizer(settings);
+        var onDevice = new List<Localization>();
+        var onCpu = new List<Localization>();
+        for (int start = 0; start < frames.Count; start += 2)
+        {
+            List<Frame> part = frames.GetRange(start, 2);
+            gpu.Localize(part, onDevice);
+            cpu.Localize(part, onCpu);
+        }
+
+        Assert.NotEmpty(onCpu);
+        Assert.Equal(onCpu.Count, onDevice.Count);
+        for (int i = 0; i < onCpu.Count; i++)
+        {
+            Assert.Equal(onCpu[i].Frame, onDevice[i].Frame);
+            Assert.Equal(onCpu[i].XNm, onDevice[i].XNm, 1e-3 * settings.Camera.PixelSizeNm);
+            Assert.Equal(onCpu[i].YNm, onDevice[i].YNm, 1e-3 * settings.Camera.PixelSizeNm);
+            Assert.Equal(onCpu[i].Photons, onDevice[i].Photons, 1e-3 * onCpu[i].Photons);
+        }
+    }
+
+    [Fact]
     public void Localize_SimulatedStack_FindsEveryEmitterNearItsTruePositionInFrameOrder()
     {
         (LocalizerSettings settings, List<Frame> frames, List<TrueEmitter> truth) = Stack("scmos", seed: 8);
