@@ -3,13 +3,15 @@ namespace LiveSmlm.Localization;
 /// <summary>
 /// Poisson maximum-likelihood fit of a pixel-integrated Gaussian μ = N·Ex(i)·Ey(j) + b to one ROI,
 /// with CRLB and log-likelihood ratio. The one definition of the per-ROI math for CPU and GPU:
-/// static, generic over pixel structs, no allocation, no exceptions, no arrays (ILGPU-compatible).
+/// static, generic over pixel structs, no allocation, no exceptions, no managed arrays (ILGPU-compatible).
 /// </summary>
 /// <remarks>
-/// Fisher scoring (Newton with the expected Hessian Σ ∂μ/∂a ∂μ/∂b / μ): always positive definite, so
-/// every step goes uphill, and at the optimum the same matrix is the Fisher information for the CRLB.
-/// Steps are limited (position ≤ 1 px, σ ≤ 0.5 px, N and b halved instead of going negative) so a poor
-/// start never diverges. sCMOS read variance v is added to data and model (Huang et al. 2013).
+/// Fisher scoring (Newton with the expected Hessian Σ ∂μ/∂a ∂μ/∂b / μ, Smith et al. 2010 use the
+/// observed one): always positive definite, so every step goes uphill, and at the optimum the same
+/// matrix is the Fisher information for the CRLB. Steps are limited (position ≤ 1 px, σ ≤ 0.5 px, N and
+/// b halved instead of going negative) and halved while they oscillate, so a poor start never diverges;
+/// isolated spots converge in 4–6 iterations. sCMOS read variance v is added to data and model
+/// (Huang et al. 2013).
 /// </remarks>
 public static class GaussianMle
 {
