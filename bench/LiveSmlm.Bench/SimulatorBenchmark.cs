@@ -35,6 +35,7 @@ internal static class SimulatorBenchmark
         }
 
         Console.WriteLine($"simulator benchmark: {Environment.ProcessorCount} logical cores, {frames} timed frames after {WarmupFrames} warm-up, load average {LoadAverage()}");
+        MeasureNoiseOneThread(TargetSettings());
         Measure("256x256, ~50 active emitters (target >= 1000 frames/s)", TargetSettings(), frames);
         if (profileDir is not null)
         {
@@ -91,6 +92,33 @@ internal static class SimulatorBenchmark
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{name}: {camera.Width}x{camera.Height}, {camera.Labels.Count} dyes, mean {meanEmitters:F1} emitters on per frame ({meanEmitters / areaUm2:F3}/um^2): {fps:F0} frames/s wall ({watch.Elapsed.TotalMilliseconds / frames:F3} ms/frame), {cpuFps:F0} frames/s by CPU time over {Environment.ProcessorCount} cores ({cpuSeconds * 1000 / frames:F3} CPU-ms/frame)"));
+    }
+
+    // The per-pixel cost of the sensor model alone on one thread: one 16-row block (one random stream)
+    // at the default background, the part of a frame that Parallel.For spreads over the cores.
+    private static void MeasureNoiseOneThread(SimulationSettings settings)
+    {
+        int width = settings.Camera.WidthPx;
+        var noise = new CameraNoise(settings.Camera.Model, width, CameraNoise.RowsPerBlock, 1);
+        var expected = new float[width * CameraNoise.RowsPerBlock];
+        Array.Fill(expected, (float)settings.Background.UniformPhotonsPerPixel);
+        var adu = new ushort[expected.Length];
+        const int blocks = 20_000;
+        for (int i = 0; i < 1000; i++)
+        {
+            noise.Apply(expected, adu, i);
+        }
+
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < blocks; i++)
+        {
+            noise.Apply(expected, adu, i);
+        }
+
+        double nsPerPixel = watch.Elapsed.TotalMilliseconds * 1e6 / ((double)blocks * expected.Length);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"sensor noise alone, one thread: {nsPerPixel:F1} ns/pixel ({nsPerPixel * 65536 / 1e6:F2} ms per 256x256 frame on one core)"));
     }
 
     private static string LoadAverage() =>

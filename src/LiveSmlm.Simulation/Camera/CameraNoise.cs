@@ -80,35 +80,70 @@ public sealed class CameraNoise
         var rng = Xoshiro256.ForStream(_seed, (ulong)frameIndex, (ulong)block);
         int start = block * RowsPerBlock * _widthPx;
         int end = Math.Min(_heightPx, (block + 1) * RowsPerBlock) * _widthPx;
-        double qe = _model.QuantumEfficiency;
-        double emGain = _model.EmGain;
-        bool emccd = _model.IsEmccd;
-
         if (_readSigmaAdu is not null)
         {
-            for (int i = start; i < end; i++)
-            {
-                double electrons = Electrons(ref rng, expected[i] * qe, emccd, emGain);
-                double value = (electrons * _aduPerElectron![i]) + _baselineAdu![i]
-                    + (_readSigmaAdu[i] * RandomDistributions.StandardNormal(ref rng));
-                adu[i] = ToAdu(value);
-            }
-
-            return;
+            MappedPixels(ref rng, expected, adu, start, end, _model.QuantumEfficiency, _model.IsEmccd, _model.EmGain, _aduPerElectron!, _baselineAdu!, _readSigmaAdu);
         }
+        else if (_model.IsEmccd)
+        {
+            EmccdPixels(ref rng, expected, adu, start, end, _model);
+        }
+        else
+        {
+            PhotonCountingPixels(ref rng, expected, adu, start, end, _model);
+        }
+    }
 
-        double readSigmaE = _model.ReadNoiseElectrons;
-        double aduPerE = 1.0 / _model.ElectronsPerAdu;
-        double baseline = _model.BaselineAdu;
+    // sCMOS and CCD with one gain and offset: the hot path of the default camera, kept small so the
+    // JIT keeps the generator's state in registers.
+    private static void PhotonCountingPixels(ref Xoshiro256 rng, float[] expected, ushort[] adu, int start, int end, CameraModel model)
+    {
+        double qe = model.QuantumEfficiency;
+        double readSigmaE = model.ReadNoiseElectrons;
+        double aduPerE = 1.0 / model.ElectronsPerAdu;
+        double baseline = model.BaselineAdu;
         for (int i = start; i < end; i++)
         {
-            double electrons = Electrons(ref rng, expected[i] * qe, emccd, emGain);
+            double electrons = PoissonTable.Next(ref rng, expected[i] * qe);
             if (readSigmaE > 0)
             {
-                electrons += readSigmaE * RandomDistributions.StandardNormal(ref rng);
+                electrons += readSigmaE * ZigguratNormal.Next(ref rng);
             }
 
             adu[i] = ToAdu((electrons * aduPerE) + baseline);
+        }
+    }
+
+    private static void EmccdPixels(ref Xoshiro256 rng, float[] expected, ushort[] adu, int start, int end, CameraModel model)
+    {
+        double qe = model.QuantumEfficiency;
+        double emGain = model.EmGain;
+        double readSigmaE = model.ReadNoiseElectrons;
+        double aduPerE = 1.0 / model.ElectronsPerAdu;
+        double baseline = model.BaselineAdu;
+        for (int i = start; i < end; i++)
+        {
+            int photoelectrons = PoissonTable.Next(ref rng, expected[i] * qe);
+            double electrons = RandomDistributions.GammaInteger(ref rng, photoelectrons, emGain);
+            if (readSigmaE > 0)
+            {
+                electrons += readSigmaE * ZigguratNormal.Next(ref rng);
+            }
+
+            adu[i] = ToAdu((electrons * aduPerE) + baseline);
+        }
+    }
+
+    // Per-pixel sCMOS maps: read σ is in ADU, gain and offset per pixel (Huang et al. 2013).
+    private static void MappedPixels(
+        ref Xoshiro256 rng, float[] expected, ushort[] adu, int start, int end, double qe, bool emccd, double emGain,
+        float[] aduPerElectron, float[] baselineAdu, float[] readSigmaAdu)
+    {
+        for (int i = start; i < end; i++)
+        {
+            double electrons = Electrons(ref rng, expected[i] * qe, emccd, emGain);
+            double value = (electrons * aduPerElectron[i]) + baselineAdu[i] + (readSigmaAdu[i] * ZigguratNormal.Next(ref rng));
+            adu[i] = ToAdu(value);
         }
     }
 
@@ -120,6 +155,7 @@ public sealed class CameraNoise
     }
 
     // Round half up, then clip to the 16-bit range like the camera's ADC.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ushort ToAdu(double value)
     {
         double rounded = Math.Floor(value + 0.5);
