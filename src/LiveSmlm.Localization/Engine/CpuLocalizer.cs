@@ -26,6 +26,7 @@ public sealed class CpuLocalizer : ILocalizer
     private readonly List<float[]> _slotResidual = [];
     private readonly List<float[]> _slotBackground = [];
     private TemporalMedianBackground? _temporal;
+    private PhotoelectronConverter? _converter;
     private float[]? _varianceMap;
     private float _uniformVariance;
     private int _width;
@@ -86,7 +87,7 @@ public sealed class CpuLocalizer : ILocalizer
             }
             else
             {
-                ws.Convert(frame);
+                ws.Convert(frame, _converter!);
                 detectOn = ws.Electrons;
             }
 
@@ -168,6 +169,7 @@ public sealed class CpuLocalizer : ILocalizer
             _slotResidual.Clear();
             _slotBackground.Clear();
             PrepareVariance(width * height);
+            _converter = new PhotoelectronConverter(_settings.Camera, width * height);
         }
 
         while (_perFrame.Count < frames.Count)
@@ -212,7 +214,7 @@ public sealed class CpuLocalizer : ILocalizer
         for (int k = 0; k < frames.Count; k++)
         {
             float[] electrons = _slotElectrons[k], residual = _slotResidual[k], background = _slotBackground[k];
-            _settings.Camera.ToPhotoelectrons(frames[k].Span, electrons);
+            _converter!.Convert(frames[k], electrons);
             _temporal.Push(electrons);
             _temporal.Median(background);
             for (int i = 0; i < pixels; i++)

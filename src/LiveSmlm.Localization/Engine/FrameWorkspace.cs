@@ -54,7 +54,7 @@ internal sealed class FrameWorkspace
     /// <summary>Frame noise (std of W1) found by the last <see cref="Detect"/>, photoelectrons.</summary>
     public float LastNoise { get; private set; }
 
-    public void Convert(Frame frame) => _settings.Camera.ToPhotoelectrons(frame.Span, Electrons);
+    public void Convert(Frame frame, PhotoelectronConverter converter) => converter.Convert(frame, Electrons);
 
     /// <summary>
     /// Wavelet detection on <paramref name="source"/> (the photoelectrons, or the residual after a
