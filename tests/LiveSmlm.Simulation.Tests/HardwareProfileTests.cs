@@ -131,6 +131,7 @@ public sealed class HardwareProfileTests : IDisposable
         var e = Assert.Throws<ProfileValidationException>(() => HardwareProfile.Load(path));
 
         Assert.Contains("readNoiseElectrons", e.Message, StringComparison.Ordinal);
+        Assert.Equal("camera.readNoiseElectrons", e.FieldPath);
     }
 
     [Fact]

@@ -89,9 +89,31 @@ public class PhotophysicsTests
         Assert.Equal(0.25, boundFraction, 0.01);
     }
 
-    private static (int Activated, int Dyes) CountActivatedDyes(double powerMw, ulong seed)
+    [Fact]
+    public async Task ActivationPower_SetFromAnotherThreadBetweenFrames_AppliesFromTheNextFrame()
     {
-        var settings = TestRigs.Rig(TestRigs.Scmos, 32, new SampleSettings
+        const double powerMw = 4;
+        var settings = SwitchingRig(activationPowerMw: 0);
+        using var camera = new SimulatedCamera(settings, 55);
+        var seen = new HashSet<long>();
+        TestRigs.Run(camera, Frames, _ => seen.UnionWith(camera.LastFrameTruth.Select(t => t.Id)));
+        int before = seen.Count;
+
+        await Task.Run(() => camera.ActivationPowerMw = powerMw);
+        TestRigs.Run(camera, Frames, _ => seen.UnionWith(camera.LastFrameTruth.Select(t => t.Id)));
+
+        // Second second: the dyes still inactive activate at the new rate, 1 − e^{−kT} of them.
+        int dyes = camera.Labels.Count;
+        double timeS = Frames / FrameRateHz;
+        double expectedFraction = 1 - Math.Exp(-(SpontaneousPerS + (CrossSectionPerSPerMw * powerMw)) * timeS);
+        double fraction = (double)(seen.Count - before) / (dyes - before);
+        double se = Math.Sqrt(expectedFraction * (1 - expectedFraction) / (dyes - before));
+        Assert.Equal(powerMw, camera.ActivationPowerMw);
+        Assert.True(Math.Abs(fraction - expectedFraction) < 4 * se, $"fraction {fraction} vs {expectedFraction} ± {se}");
+    }
+
+    private static SimulationSettings SwitchingRig(double activationPowerMw) =>
+        TestRigs.Rig(TestRigs.Scmos, 32, new SampleSettings
         {
             Structure = SampleStructure.Uniform,
             Uniform = new UniformSettings { DensityPerUm2 = 2000 },
@@ -105,8 +127,12 @@ public class PhotophysicsTests
                 BleachingPerS = 50,
                 ReturnPerS = 0,
             },
-            ActivationPowerMw = powerMw,
+            ActivationPowerMw = activationPowerMw,
         };
+
+    private static (int Activated, int Dyes) CountActivatedDyes(double powerMw, ulong seed)
+    {
+        SimulationSettings settings = SwitchingRig(powerMw);
 
         // The exposure fills the frame, so every activation is on during some exposure and shows in the truth.
         using var camera = new SimulatedCamera(settings, seed);

@@ -73,7 +73,7 @@ public sealed record HardwareProfile
         }
         catch (JsonException e)
         {
-            string field = TrimRoot(e.Path);
+            string field = MissingFieldPath(TrimRoot(e.Path), e.Message);
             throw new ProfileValidationException(sourceName, field, $"{(field.Length == 0 ? "(root)" : field)}: {e.Message}", e);
         }
 
@@ -150,6 +150,23 @@ public sealed record HardwareProfile
             ActivationPowerMw = ActivationLaser?.PowerMw ?? 0,
             ExcitationPowerMw = ExcitationLaser?.PowerMw ?? 0,
         };
+    }
+
+    // System.Text.Json reports missing required members on the enclosing object ("camera") and lists
+    // them in its message ("… including: 'readNoiseElectrons'."); point at the first missing field.
+    private static string MissingFieldPath(string objectPath, string message)
+    {
+        const string marker = "missing required properties including: '";
+        int at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return objectPath;
+        }
+
+        int start = at + marker.Length;
+        int end = message.IndexOf('\'', start);
+        string name = end > start ? message[start..end] : string.Empty;
+        return objectPath.Length == 0 ? name : objectPath + "." + name;
     }
 
     private static string TrimRoot(string? path) =>
