@@ -42,6 +42,12 @@ public class DetectionTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.True(recall >= 0.99, $"recall {recall:P2} ({matches.Count}/{truth.Count}), precision {precision:P2}");
         Assert.True(precision >= 0.99, $"precision {precision:P2} ({matches.Count}/{found.Count}), recall {recall:P2}");
 
+        // Output contract: frames in order, within a frame sorted by x.
+        for (int k = 1; k < found.Count; k++)
+        {
+            Assert.True(found[k].Frame > found[k - 1].Frame || (found[k].Frame == found[k - 1].Frame && found[k].XNm >= found[k - 1].XNm));
+        }
+
         // Isolated spots are rarely mistaken for overlaps or pairs.
         Assert.True(overlapFlags <= 0.05 * found.Count, $"{overlapFlags} of {found.Count} flagged PossibleOverlap");
         Assert.True(pairs <= 0.02 * found.Count, $"{pairs} of {found.Count} flagged MultiEmitter");

@@ -14,7 +14,7 @@ public interface ILocalizer
 {
     /// <summary>
     /// Localizes a batch of frames and appends the results to <paramref name="output"/> in frame order
-    /// (within a frame, in detection order). Frames are only read, never kept.
+    /// (within a frame, sorted by x). Frames are only read, never kept.
     /// </summary>
     void Localize(IReadOnlyList<Frame> frames, List<Localization> output);
 

@@ -230,9 +230,18 @@ internal sealed class RoiFitter
         return loc;
     }
 
-    // Keeps, of two localizations closer than DuplicateFractionOfSigma·σ, the more precise one.
+    // Keeps, of two localizations closer than DuplicateFractionOfSigma·σ, the more precise one. Sorts
+    // the frame's results by x first, so each is compared only with its neighbours in x: O(n log n)
+    // for the thousands of spots of a large dense frame.
     private void RemoveDuplicates(List<Localization> output, int start)
     {
+        int count = output.Count - start;
+        if (count < 2)
+        {
+            return;
+        }
+
+        output.Sort(start, count, ByX.Instance);
         double limitNm = DuplicateFractionOfSigma * _sigmaPx * _pixelNm;
         double limit2 = limitNm * limitNm;
         int kept = start;
@@ -240,7 +249,7 @@ internal sealed class RoiFitter
         {
             Localization candidate = output[i];
             bool duplicate = false;
-            for (int k = start; k < kept; k++)
+            for (int k = kept - 1; k >= start && candidate.XNm - output[k].XNm < limitNm; k--)
             {
                 double dx = output[k].XNm - candidate.XNm, dy = output[k].YNm - candidate.YNm;
                 if ((dx * dx) + (dy * dy) < limit2)
@@ -262,6 +271,17 @@ internal sealed class RoiFitter
         }
 
         output.RemoveRange(kept, output.Count - kept);
+    }
+
+    private sealed class ByX : IComparer<Localization>
+    {
+        public static readonly ByX Instance = new();
+
+        public int Compare(Localization a, Localization b)
+        {
+            int byX = a.XNm.CompareTo(b.XNm);
+            return byX != 0 ? byX : a.YNm.CompareTo(b.YNm);
+        }
     }
 
     private readonly record struct RoiPlace(int X0, int Y0, bool AtBorder, int Frame);
