@@ -20,19 +20,19 @@ internal sealed class DeviceFrames : IDisposable
         if (camera.PixelMaps is { } maps)
         {
             maps.Validate(pixels);
-            var baseline = new double[pixels];
-            var scale = new double[pixels];
+            var baseline = new float[pixels];
+            var scale = new float[pixels];
             var variance = new float[pixels];
             for (int i = 0; i < pixels; i++)
             {
-                baseline[i] = camera.BaselineAt(i);
-                scale[i] = camera.PhotoelectronsPerAduAt(i);
+                baseline[i] = (float)camera.BaselineAt(i);
+                scale[i] = (float)camera.PhotoelectronsPerAduAt(i);
                 variance[i] = (float)camera.ReadVariancePhotoelectronsAt(i);
             }
 
-            BaselineMap = allocator.Device<double>(pixels);
+            BaselineMap = allocator.Device<float>(pixels);
             BaselineMap.View.CopyFromCPU(baseline);
-            ScaleMap = allocator.Device<double>(pixels);
+            ScaleMap = allocator.Device<float>(pixels);
             ScaleMap.View.CopyFromCPU(scale);
             VarianceMap = allocator.Device<float>(pixels);
             VarianceMap.View.CopyFromCPU(variance);
@@ -64,10 +64,10 @@ internal sealed class DeviceFrames : IDisposable
 
     public BatchSlot[] Slots { get; }
 
-    /// <summary>Per-pixel baseline (ADU) and photoelectrons per ADU, in double as CameraModel computes them; null without maps.</summary>
-    public MemoryBuffer1D<double, Stride1D.Dense>? BaselineMap { get; }
+    /// <summary>Per-pixel baseline (ADU) and photoelectrons per ADU as float tables (PhotoelectronConverter's); null without maps.</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense>? BaselineMap { get; }
 
-    public MemoryBuffer1D<double, Stride1D.Dense>? ScaleMap { get; }
+    public MemoryBuffer1D<float, Stride1D.Dense>? ScaleMap { get; }
 
     /// <summary>Per-pixel read variance, photoelectrons²; null without maps (then <see cref="UniformVariance"/>).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense>? VarianceMap { get; }

@@ -30,14 +30,15 @@ public sealed partial class GpuLocalizer
         }
 
         Part(slot.Adu, 0, total).CopyFromCPUUnsafeAsync(stream, ref staging[0], total);
+        Sweep all = _kernels.SweepOver(total);
         if (device.BaselineMap is not null && device.ScaleMap is not null)
         {
-            _kernels.ConvertMapped(stream, (int)total, slot.Adu.View, slot.Electrons.View, device.BaselineMap.View, device.ScaleMap.View, pixels);
+            _kernels.ConvertMapped(stream, all.Stride, slot.Adu.View, slot.Electrons.View, device.BaselineMap.View, device.ScaleMap.View, pixels, all);
         }
         else
         {
             CameraModel camera = _settings.Camera;
-            _kernels.ConvertUniform(stream, (int)total, slot.Adu.View, slot.Electrons.View, (float)camera.BaselineAdu, (float)camera.PhotoelectronsPerAdu);
+            _kernels.ConvertUniform(stream, all.Stride, slot.Adu.View, slot.Electrons.View, (float)camera.BaselineAdu, (float)camera.PhotoelectronsPerAdu, all);
         }
 
         ArrayView<float> detectOn = slot.Electrons.View;
@@ -54,13 +55,14 @@ public sealed partial class GpuLocalizer
                     Offset = k * pixels, Pixels = pixels, Count = device.HistoryCount,
                     UseMap = device.VarianceMap is null ? 0 : 1, UniformVariance = device.UniformVariance,
                 };
-                _kernels.TemporalResidual(stream, pixels, device.History.View, slot.Electrons.View, slot.Background.View, slot.Residual.View, device.MapOrPlaceholder.View, frame);
+                Sweep frameSweep = _kernels.SweepOver(pixels);
+                _kernels.TemporalResidual(
+                    stream, frameSweep.Stride, device.History.View, slot.Electrons.View, slot.Background.View, slot.Residual.View, device.MapOrPlaceholder.View, frame, frameSweep);
             }
 
             detectOn = slot.Residual.View;
         }
 
-        int n = (int)total;
         int tile = WaveletTileKernels.Tile;
         var geometry = new TileGeometry { Width = width, Height = height, Step = 1, TilesX = (width + tile - 1) / tile, TilesY = (height + tile - 1) / tile };
         var tiles = new KernelConfig(count * geometry.TilesX * geometry.TilesY, _kernels.TileGroupSize);
@@ -71,9 +73,9 @@ public sealed partial class GpuLocalizer
         _kernels.ClipLimit(stream, count, slot.RowSums.View, slot.Limits.View, width, height);
         _kernels.RowClippedSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.Limits.View, slot.RowSums.View, slot.RowCounts.View, width, height);
         _kernels.Threshold(stream, count, slot.RowSums.View, slot.RowCounts.View, slot.Noise.View, slot.Thresholds.View, height, _thresholdFactor);
-        _kernels.SecondLevel(stream, n, slot.Smooth1.View, slot.Smooth2.View);
+        _kernels.SecondLevel(stream, all.Stride, slot.Smooth1.View, slot.Smooth2.View, all);
         slot.CandidateCount.View.MemSetToZero(stream);
-        _kernels.LocalMaxima(stream, n, slot.Smooth2.View, slot.Thresholds.View, slot.Candidates.View, slot.CandidateCount.View, width, height);
+        _kernels.LocalMaxima(stream, all.Stride, slot.Smooth2.View, slot.Thresholds.View, slot.Candidates.View, slot.CandidateCount.View, width, height, all);
         Part(slot.CandidateCount, 0, 1).CopyToCPUUnsafeAsync(stream, ref slot.HostCount.GetArray()[0], 1);
     }
 

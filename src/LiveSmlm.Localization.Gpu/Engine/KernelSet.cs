@@ -11,21 +11,24 @@ internal sealed class KernelSet
 {
     public KernelSet(Accelerator a)
     {
-        ConvertUniform = a.LoadAutoGroupedKernel<Index1D, ArrayView<ushort>, ArrayView<float>, float, float>(DetectionKernels.ConvertUniform);
-        ConvertMapped = a.LoadAutoGroupedKernel<Index1D, ArrayView<ushort>, ArrayView<float>, ArrayView<double>, ArrayView<double>, int>(DetectionKernels.ConvertMapped);
+        ConvertUniform = a.LoadAutoGroupedKernel<Index1D, ArrayView<ushort>, ArrayView<float>, float, float, Sweep>(DetectionKernels.ConvertUniform);
+        ConvertMapped = a.LoadAutoGroupedKernel<Index1D, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Sweep>(DetectionKernels.ConvertMapped);
         SmoothTiles = a.LoadKernel<ArrayView<float>, ArrayView<float>, TileGeometry>(WaveletTileKernels.Smooth);
+
+        // Enough threads to fill the device (4 waves of its resident threads) for the grid-stride kernels.
+        MaxSweepThreads = (int)Math.Min(int.MaxValue, 4L * a.MaxNumThreads);
 
         // Threads per tile group: a full 16×16 tile where the device allows it (CUDA), fewer otherwise.
         TileGroupSize = Math.Min(WaveletTileKernels.Tile * WaveletTileKernels.Tile, a.MaxNumThreadsPerGroup);
-        SecondLevel = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>>(DetectionKernels.SecondLevel);
+        SecondLevel = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, Sweep>(DetectionKernels.SecondLevel);
         RowSquares = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int>(DetectionKernels.RowSquares);
         ClipLimit = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<float>, int, int>(DetectionKernels.ClipLimit);
         RowClippedSquares = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<int>, int, int>(
             DetectionKernels.RowClippedSquares);
         Threshold = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float>(DetectionKernels.Threshold);
-        LocalMaxima = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int>(
+        LocalMaxima = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int, Sweep>(
             DetectionKernels.LocalMaxima);
-        TemporalResidual = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame>(
+        TemporalResidual = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame, Sweep>(
             TemporalKernels.Residual);
         CutFlattened = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, ArrayView<float>, FlattenGeometry>(
             FitKernels.CutFlattened);
@@ -36,16 +39,21 @@ internal sealed class KernelSet
         FitMappedReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitMappedReadNoise);
     }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, float, float> ConvertUniform { get; }
+    public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, float, float, Sweep> ConvertUniform { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, ArrayView<double>, ArrayView<double>, int> ConvertMapped { get; }
+    public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Sweep> ConvertMapped { get; }
 
     /// <summary>Explicitly grouped: launch with (tiles of all frames, <see cref="TileGroupSize"/>).</summary>
     public Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, TileGeometry> SmoothTiles { get; }
 
     public int TileGroupSize { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>> SecondLevel { get; }
+    public int MaxSweepThreads { get; }
+
+    /// <summary>The sweep over <paramref name="total"/> elements and its launch extent (Stride threads).</summary>
+    public Sweep SweepOver(long total) => new(checked((int)total), MaxSweepThreads);
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, Sweep> SecondLevel { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int> RowSquares { get; }
 
@@ -55,9 +63,9 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float> Threshold { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int> LocalMaxima { get; }
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int, Sweep> LocalMaxima { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame> TemporalResidual { get; }
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame, Sweep> TemporalResidual { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<RoiPlacement>, ArrayView<float>, ArrayView<float>, FlattenGeometry> CutFlattened { get; }
 

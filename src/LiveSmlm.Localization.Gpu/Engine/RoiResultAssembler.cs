@@ -177,9 +177,18 @@ internal sealed class RoiResultAssembler
         return loc;
     }
 
-    // Keeps, of two localizations closer than DuplicateFractionOfSigma·σ, the more precise one.
+    // Keeps, of two localizations closer than DuplicateFractionOfSigma·σ, the more precise one. Sorts
+    // the frame's results by x first (ILocalizer: sorted by x within a frame), so each is compared only
+    // with its neighbours in x.
     private void RemoveDuplicates(List<Localization> output, int start)
     {
+        int count = output.Count - start;
+        if (count < 2)
+        {
+            return;
+        }
+
+        output.Sort(start, count, ByX.Instance);
         double limitNm = DuplicateFractionOfSigma * _sigmaPx * _pixelNm;
         double limit2 = limitNm * limitNm;
         int kept = start;
@@ -187,7 +196,7 @@ internal sealed class RoiResultAssembler
         {
             Localization candidate = output[i];
             bool duplicate = false;
-            for (int k = start; k < kept; k++)
+            for (int k = kept - 1; k >= start && candidate.XNm - output[k].XNm < limitNm; k--)
             {
                 double dx = output[k].XNm - candidate.XNm, dy = output[k].YNm - candidate.YNm;
                 if ((dx * dx) + (dy * dy) < limit2)
@@ -209,6 +218,18 @@ internal sealed class RoiResultAssembler
         }
 
         output.RemoveRange(kept, output.Count - kept);
+    }
+
+    // x, then y: the order of localizations within a frame.
+    private sealed class ByX : IComparer<Localization>
+    {
+        public static readonly ByX Instance = new();
+
+        public int Compare(Localization a, Localization b)
+        {
+            int byX = a.XNm.CompareTo(b.XNm);
+            return byX != 0 ? byX : a.YNm.CompareTo(b.YNm);
+        }
     }
 
     private readonly record struct RoiSite(int X0, int Y0, bool AtBorder, int Frame);

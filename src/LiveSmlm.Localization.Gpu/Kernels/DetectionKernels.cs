@@ -18,23 +18,32 @@ internal static class DetectionKernels
     private const float ClippedStdOfUnitGaussian = 0.98657f;
 
     /// <summary>Photoelectrons = (ADU − baseline) · e⁻/ADU / EM gain, one scale for the sensor (CameraModel.ToPhotoelectrons).</summary>
-    public static void ConvertUniform(Index1D i, ArrayView<ushort> adu, ArrayView<float> electrons, float baselineAdu, float photoelectronsPerAdu)
+    public static void ConvertUniform(Index1D index, ArrayView<ushort> adu, ArrayView<float> electrons, float baselineAdu, float photoelectronsPerAdu, Sweep sweep)
     {
-        electrons[i] = ((float)adu[i] - baselineAdu) * photoelectronsPerAdu;
+        for (int i = index; i < sweep.Total; i += sweep.Stride)
+        {
+            electrons[i] = ((float)adu[i] - baselineAdu) * photoelectronsPerAdu;
+        }
     }
 
-    /// <summary>As <see cref="ConvertUniform"/> with the sCMOS maps, in double as the CPU does, per pixel of one frame.</summary>
+    /// <summary>As <see cref="ConvertUniform"/> with the sCMOS maps as per-pixel float tables (the CPU engine's PhotoelectronConverter).</summary>
     public static void ConvertMapped(
-        Index1D i, ArrayView<ushort> adu, ArrayView<float> electrons, ArrayView<double> baselineAdu, ArrayView<double> photoelectronsPerAdu, int pixels)
+        Index1D index, ArrayView<ushort> adu, ArrayView<float> electrons, ArrayView<float> baselineAdu, ArrayView<float> photoelectronsPerAdu, int pixels, Sweep sweep)
     {
-        int p = i % pixels;
-        electrons[i] = (float)((adu[i] - baselineAdu[p]) * photoelectronsPerAdu[p]);
+        for (int i = index; i < sweep.Total; i += sweep.Stride)
+        {
+            int p = i % pixels;
+            electrons[i] = ((float)adu[i] - baselineAdu[p]) * photoelectronsPerAdu[p];
+        }
     }
 
     /// <summary>W2 = V1 − V2, written over V2.</summary>
-    public static void SecondLevel(Index1D i, ArrayView<float> smooth1, ArrayView<float> smooth2)
+    public static void SecondLevel(Index1D index, ArrayView<float> smooth1, ArrayView<float> smooth2, Sweep sweep)
     {
-        smooth2[i] = smooth1[i] - smooth2[i];
+        for (int i = index; i < sweep.Total; i += sweep.Stride)
+        {
+            smooth2[i] = smooth1[i] - smooth2[i];
+        }
     }
 
     /// <summary>Per row: Σ (f − V1)² in double, each square rounded to float first as the CPU does.</summary>
@@ -113,7 +122,15 @@ internal static class DetectionKernels
     /// every possible maximum (two maxima cannot touch), so nothing is dropped.
     /// </summary>
     public static void LocalMaxima(
-        Index1D i, ArrayView<float> w2, ArrayView<float> thresholds, ArrayView<DeviceCandidate> candidates, ArrayView<int> count, int width, int height)
+        Index1D index, ArrayView<float> w2, ArrayView<float> thresholds, ArrayView<DeviceCandidate> candidates, ArrayView<int> count, int width, int height, Sweep sweep)
+    {
+        for (int i = index; i < sweep.Total; i += sweep.Stride)
+        {
+            MaximumAt(i, w2, thresholds, candidates, count, width, height);
+        }
+    }
+
+    private static void MaximumAt(int i, ArrayView<float> w2, ArrayView<float> thresholds, ArrayView<DeviceCandidate> candidates, ArrayView<int> count, int width, int height)
     {
         int pixels = width * height;
         int frame = i / pixels;
@@ -129,13 +146,13 @@ internal static class DetectionKernels
         bool isMaximum;
         if (x > 0 && y > 0 && x < width - 1 && y < height - 1)
         {
-            long above = (long)(int)i - width, below = (long)(int)i + width;
+            long above = (long)i - width, below = (long)i + width;
             isMaximum = v > w2[above - 1] && v > w2[above] && v > w2[above + 1] && v > w2[i - 1]
                 && v >= w2[i + 1] && v >= w2[below - 1] && v >= w2[below] && v >= w2[below + 1];
         }
         else
         {
-            isMaximum = IsEdgeMaximum(w2, (long)(int)i - inFrame, width, height, x, y, v);
+            isMaximum = IsEdgeMaximum(w2, (long)i - inFrame, width, height, x, y, v);
         }
 
         if (isMaximum)
@@ -187,5 +204,22 @@ internal struct DeviceCandidate
         X = x;
         Y = y;
         Value = value;
+    }
+}
+
+/// <summary>
+/// A grid-stride sweep: thread t handles elements t, t + Stride, t + 2·Stride, … below Total. Launches
+/// are sized to the device (enough threads to fill it), not to the data, so a small device (ILGPU's CPU
+/// accelerator) runs few long threads and a large GPU many short ones.
+/// </summary>
+internal struct Sweep
+{
+    public int Total;
+    public int Stride;
+
+    public Sweep(int total, int maxThreads)
+    {
+        Total = total;
+        Stride = Math.Max(1, Math.Min(total, maxThreads));
     }
 }

@@ -24,7 +24,17 @@ internal static class TemporalKernels
     /// the map's pixel when <paramref name="useMap"/> ≠ 0, else <paramref name="uniformVariance"/>.
     /// </summary>
     public static void Residual(
-        Index1D pixel, ArrayView<float> history, ArrayView<float> electrons, ArrayView<float> background, ArrayView<float> residual,
+        Index1D index, ArrayView<float> history, ArrayView<float> electrons, ArrayView<float> background, ArrayView<float> residual,
+        ArrayView<float> varianceMap, TemporalFrame frame, Sweep sweep)
+    {
+        for (int pixel = index; pixel < sweep.Total; pixel += sweep.Stride)
+        {
+            ResidualAt(pixel, history, electrons, background, residual, varianceMap, frame);
+        }
+    }
+
+    private static void ResidualAt(
+        int pixel, ArrayView<float> history, ArrayView<float> electrons, ArrayView<float> background, ArrayView<float> residual,
         ArrayView<float> varianceMap, TemporalFrame frame)
     {
         int count = frame.Count, pixels = frame.Pixels;
