@@ -89,7 +89,7 @@ public sealed class SimulatedCamera : IFrameSource
     public IReadOnlyList<SampleLabel> Fiducials => _fiducials;
 
     /// <summary>
-    /// Emitters on during the last frame's exposure, by id: position at the middle of the exposure,
+    /// Emitters on during the last frame's exposure and on the sensor, by id: position at the middle of the exposure,
     /// drift included; photons emitted during the exposure at the sample, before QE (the mean the
     /// sensor's shot noise acts on). The same list is refilled by the next call.
     /// </summary>
@@ -165,9 +165,17 @@ public sealed class SimulatedCamera : IFrameSource
         double x = label.XNm + dx;
         double y = label.YNm + dy;
         double z = label.ZNm + dz;
+        double pixelNm = _camera.Model.PixelSizeNm;
+
+        // A dye drifted off the sensor is not part of this frame's truth (its light that still
+        // reaches the edge pixels is drawn all the same).
+        bool onSensor = x >= 0 && y >= 0 && x < Width * pixelNm && y < Height * pixelNm;
         GaussianPsf.AddExpectedPhotons(
-            _expected, Width, Height, _camera.Model.PixelSizeNm, x, y, _optics.SigmaXNm(z), _optics.SigmaYNm(z), photons);
-        _truth.Add(new GroundTruthEmitter(id, index, x, y, z, photons));
+            _expected, Width, Height, pixelNm, x, y, _optics.SigmaXNm(z), _optics.SigmaYNm(z), photons);
+        if (onSensor)
+        {
+            _truth.Add(new GroundTruthEmitter(id, index, x, y, z, photons));
+        }
     }
 
     private static double CheckPower(double value, string name) =>

@@ -148,6 +148,34 @@ public class GroundTruthTests
     }
 
     [Fact]
+    public void Truth_OfMicrotubulesSpillingOverTheEdges_StaysOnTheSensor()
+    {
+        var settings = TestRigs.Rig(TestRigs.Scmos, 32, new SampleSettings
+        {
+            Microtubules = new MicrotubuleSettings { Count = 10, LengthNm = 10_000, LabelsPerUm = 100 },
+        }, 5) with
+        {
+            Photophysics = new PhotophysicsSettings { SpontaneousActivationPerS = 5 },
+            Drift = new DriftSettings { VelocityXNmPerS = 2000 },
+        };
+        using var camera = new SimulatedCamera(settings, 3);
+        int seen = 0;
+
+        // 3.2 µm field, 10 µm filaments, drifting 20 nm per frame to the right.
+        TestRigs.Run(camera, 50, _ =>
+        {
+            seen += camera.LastFrameTruth.Count;
+            Assert.All(camera.LastFrameTruth, t =>
+            {
+                Assert.InRange(t.XNm, 0, 3200);
+                Assert.InRange(t.YNm, 0, 3200);
+            });
+        });
+        Assert.All(camera.Labels, l => Assert.True(l.XNm is >= 0 and < 3200 && l.YNm is >= 0 and < 3200));
+        Assert.True(seen > 50);
+    }
+
+    [Fact]
     public void FrameLimit_EndsTheStream_AndEndlessCameraHasNoFrameCount()
     {
         var settings = TestRigs.Rig(TestRigs.Scmos, 8, TestRigs.EmptySample(), 5);

@@ -5,7 +5,7 @@ public readonly record struct SampleLabel(double XNm, double YNm, double ZNm);
 
 /// <summary>
 /// Builds the label positions of a sample over a field of view: the chosen structure, thinned by the
-/// labelling efficiency and displaced by the linkage error. Deterministic for a given generator state.
+/// labelling efficiency, displaced by the linkage error and kept inside the field. Deterministic.
 /// </summary>
 public static class SampleGenerator
 {
@@ -58,6 +58,8 @@ public static class SampleGenerator
                 throw new ArgumentException($"sample.structure = {sample.Structure} is not known.", nameof(sample));
         }
 
+        // Filaments and clusters spill over the edges; a dye the sensor never sees only costs time.
+        labels.RemoveAll(l => l.XNm < 0 || l.XNm >= widthNm || l.YNm < 0 || l.YNm >= heightNm);
         return labels;
     }
 
