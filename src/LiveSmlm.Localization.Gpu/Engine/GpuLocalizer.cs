@@ -239,6 +239,14 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
             throw new ArgumentException($"Frames of {width}×{height} px are smaller than the fitting ROI ({_roi} px) or the detection filter (9 px).", nameof(frames));
         }
 
+        // Kernels index a launch's pixels with 32-bit ints (ILGPU's Index1D).
+        if ((long)FramesPerLaunch * width * height > int.MaxValue)
+        {
+            throw new ArgumentException(
+                $"framesPerLaunch = {FramesPerLaunch} frames of {width}×{height} px exceed 2³¹ pixels per launch; use at most {int.MaxValue / ((long)width * height)}.",
+                nameof(frames));
+        }
+
         if (_frames is null || _frames.Width != width || _frames.Height != height)
         {
             _frames?.Dispose();
