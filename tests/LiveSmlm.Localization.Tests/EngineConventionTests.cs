@@ -72,6 +72,29 @@ public class EngineConventionTests
         Assert.InRange(found.Average(l => l.YNm) - 3040, -3, 3);
     }
 
+    [Fact]
+    public void Localize_OneFrameAtATime_GivesWhatTheWholeBatchGives()
+    {
+        // One frame per call spreads that frame's fits over the cores; a batch spreads frames instead.
+        var rng = new Random(33);
+        List<TrueEmitter> truth = FrameImages.IsolatedEmitters(rng, 4, 150, 160, 160, 1500, 9);
+        List<Frame> frames = FrameImages.Render(rng, FrameImages.Scmos, 4, 160, 160, truth, SigmaPx, 10);
+        var settings = new LocalizerSettings { Camera = FrameImages.Scmos, PsfSigmaNm = SigmaPx * PixelNm };
+        var batched = new List<Localization>();
+        var batchLocalizer = new CpuLocalizer(settings);
+        batchLocalizer.Localize(Enumerable.Repeat(frames, Environment.ProcessorCount).SelectMany(f => f).Take(Math.Max(4, Environment.ProcessorCount)).ToList(), batched);
+        var single = new List<Localization>();
+        var singleLocalizer = new CpuLocalizer(settings);
+        foreach (Frame frame in frames)
+        {
+            singleLocalizer.Localize([frame], single);
+        }
+
+        Assert.True(single.Count >= 0.99 * truth.Count, $"{single.Count} of {truth.Count}");
+        Assert.Equal(batched.Take(single.Count), single);
+        Assert.Equal(truth.Count, FrameImages.Match(truth, single, PixelNm, 1.5).Count, (double)truth.Count * 0.01);
+    }
+
     [Theory]
     [InlineData("psfSigmaNm")]
     [InlineData("roiSizePx")]

@@ -18,10 +18,15 @@ public sealed class CpuLocalizer : ILocalizer
     // dark pixel (B ≈ 0) does not turn one stray photoelectron into a huge z-score.
     private const float MinBackgroundVariance = 1f;
 
+    // A frame's fits are spread over cores only in shares of at least this many candidates (~0.2 ms of
+    // work), below which scheduling costs more than it saves.
+    private const int MinCandidatesPerShare = 48;
+
     private readonly LocalizerSettings _settings;
     private readonly ConcurrentBag<FrameWorkspace> _workspaces = [];
     private readonly RejectionCounts _rejections = new();
     private readonly List<List<Localization>> _perFrame = [];
+    private readonly List<List<Localization>> _shareOutputs = [];
     private readonly List<float[]> _slotElectrons = [];
     private readonly List<float[]> _slotResidual = [];
     private readonly List<float[]> _slotBackground = [];
@@ -74,33 +79,81 @@ public sealed class CpuLocalizer : ILocalizer
             TemporalStage(frames);
         }
 
-        Parallel.For(0, frames.Count, RentWorkspace, (k, _, ws) =>
+        if (frames.Count >= Environment.ProcessorCount)
         {
-            Frame frame = frames[k];
-            List<Localization> local = _perFrame[k];
-            local.Clear();
-            float[] detectOn;
-            if (temporal)
+            // Enough frames to keep every core busy: one frame per worker, no coordination inside.
+            Parallel.For(0, frames.Count, RentWorkspace, (k, _, ws) =>
             {
-                _slotElectrons[k].CopyTo(ws.Electrons, 0);
-                detectOn = _slotResidual[k];
-            }
-            else
+                DetectAndFit(frames, k, temporal, ws, spreadFits: false);
+                return ws;
+            }, ReturnWorkspace);
+        }
+        else
+        {
+            // Fewer frames than cores (live mode, batch of one): spread each frame's fits instead.
+            for (int k = 0; k < frames.Count; k++)
             {
-                ws.Convert(frame, _converter!);
-                detectOn = ws.Electrons;
+                FrameWorkspace ws = RentWorkspace();
+                DetectAndFit(frames, k, temporal, ws, spreadFits: true);
+                ReturnWorkspace(ws);
             }
-
-            ws.Detect(detectOn);
-            Interlocked.Add(ref _detections, ws.Candidates.Count);
-            ws.Fit(_varianceMap, _uniformVariance, temporal ? _slotBackground[k] : null, checked((int)frame.Index), local);
-            return ws;
-        }, ReturnWorkspace);
+        }
 
         for (int k = 0; k < frames.Count; k++)
         {
             output.AddRange(_perFrame[k]);
         }
+    }
+
+    private void DetectAndFit(IReadOnlyList<Frame> frames, int k, bool temporal, FrameWorkspace ws, bool spreadFits)
+    {
+        Frame frame = frames[k];
+        List<Localization> local = _perFrame[k];
+        local.Clear();
+        float[] detectOn;
+        if (temporal)
+        {
+            _slotElectrons[k].CopyTo(ws.Electrons, 0);
+            detectOn = _slotResidual[k];
+        }
+        else
+        {
+            ws.Convert(frame, _converter!);
+            detectOn = ws.Electrons;
+        }
+
+        ws.Detect(detectOn);
+        int candidates = ws.Candidates.Count;
+        Interlocked.Add(ref _detections, candidates);
+        float[]? background = temporal ? _slotBackground[k] : null;
+        int index = checked((int)frame.Index);
+        int shares = Math.Min(Environment.ProcessorCount, candidates / MinCandidatesPerShare);
+        if (!spreadFits || shares < 2)
+        {
+            ws.Fit(_varianceMap, _uniformVariance, background, index, local);
+            return;
+        }
+
+        while (_shareOutputs.Count < shares)
+        {
+            _shareOutputs.Add(new List<Localization>(256));
+        }
+
+        Parallel.For(0, shares, RentWorkspace, (share, _, helper) =>
+        {
+            List<Localization> part = _shareOutputs[share];
+            part.Clear();
+            int from = share * candidates / shares, to = (share + 1) * candidates / shares;
+            helper.Fitter.FitCandidates(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _height, ws.Candidates, from, to, index, part);
+            return helper;
+        }, ReturnWorkspace);
+
+        for (int share = 0; share < shares; share++)
+        {
+            local.AddRange(_shareOutputs[share]);
+        }
+
+        ws.Fitter.RemoveDuplicates(local, 0);
     }
 
     /// <summary>

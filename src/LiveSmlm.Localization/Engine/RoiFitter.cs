@@ -83,8 +83,21 @@ internal sealed class RoiFitter
         List<Candidate> candidates, int frame, List<Localization> output)
     {
         int start = output.Count;
-        foreach (Candidate c in candidates)
+        FitCandidates(electrons, varianceMap, uniformVariance, backgroundMap, width, height, candidates, 0, candidates.Count, frame, output);
+        RemoveDuplicates(output, start);
+    }
+
+    /// <summary>
+    /// Fits candidates [<paramref name="from"/>, <paramref name="to"/>) without merging duplicates: one
+    /// share of a frame whose candidates several workers fit; the caller merges with <see cref="RemoveDuplicates"/>.
+    /// </summary>
+    public void FitCandidates(
+        float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
+        List<Candidate> candidates, int from, int to, int frame, List<Localization> output)
+    {
+        for (int index = from; index < to; index++)
         {
+            Candidate c = candidates[index];
             int x0 = Math.Clamp(c.X - (_roi / 2), 0, width - _roi);
             int y0 = Math.Clamp(c.Y - (_roi / 2), 0, height - _roi);
             bool atBorder = x0 != c.X - (_roi / 2) || y0 != c.Y - (_roi / 2);
@@ -117,8 +130,6 @@ internal sealed class RoiFitter
                 FitOne(default(ZeroPixels), roi, output);
             }
         }
-
-        RemoveDuplicates(output, start);
     }
 
     // Replaces the ROI's background B by its mean b̄ (pixels − B + b̄) and folds the Poisson variance
@@ -233,7 +244,7 @@ internal sealed class RoiFitter
     // Keeps, of two localizations closer than DuplicateFractionOfSigma·σ, the more precise one. Sorts
     // the frame's results by x first, so each is compared only with its neighbours in x: O(n log n)
     // for the thousands of spots of a large dense frame.
-    private void RemoveDuplicates(List<Localization> output, int start)
+    public void RemoveDuplicates(List<Localization> output, int start)
     {
         int count = output.Count - start;
         if (count < 2)
