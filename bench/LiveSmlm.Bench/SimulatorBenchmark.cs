@@ -52,7 +52,7 @@ internal static class SimulatorBenchmark
     // The default (dSTORM, microtubules, sCMOS 256×256) with the 405 power turned down to ~50 active dyes.
     private static SimulationSettings TargetSettings() => new()
     {
-        Sample = new SampleSettings { Microtubules = new MicrotubuleSettings { Count = 30, LabelsPerUm = 200 } },
+        Sample = new SampleSettings { Microtubules = new MicrotubuleSettings { Count = 45, LabelsPerUm = 200 } },
         Photophysics = new PhotophysicsSettings
         {
             SpontaneousActivationPerS = 0.002,
