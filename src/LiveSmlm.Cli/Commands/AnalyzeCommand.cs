@@ -20,6 +20,9 @@ public static class AnalyzeCommand
     private const double DefaultWavelengthNm = 670;
     private const double DefaultNumericalAperture = 1.45;
 
+    /// <summary>Pixel size assumed (with a warning) when nothing says otherwise: a common 100× / 6.5 µm sCMOS set-up.</summary>
+    private const double DefaultPixelSizeNm = 100;
+
     public static Command Create(CliConsole console)
     {
         var stack = new Argument<FileInfo>("stack") { Description = "Stack to analyze: .tif/.ome.tif, .dax (+.inf) or Picasso .raw (+.yaml)." };
@@ -53,7 +56,12 @@ public static class AnalyzeCommand
             }
 
             HardwareProfile? rig = parse.GetValue(profile) is { } p ? HardwareProfile.Load(p.FullName) : null;
-            CameraModel camera = rig?.ToCameraModel() ?? new CameraModel { PixelSizeNm = StackPixelSizeNm(stackPath) ?? 100 };
+            (double? filePixelNm, long? total) = StackFacts(stackPath);
+            CameraModel camera = rig?.ToCameraModel() ?? new CameraModel { PixelSizeNm = filePixelNm ?? DefaultPixelSizeNm };
+            if (rig is null && filePixelNm is null && parse.GetValue(pixel) is null)
+            {
+                console.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: '{stackPath}' does not say its pixel size and no --profile or --pixel-size-nm was given; assuming {DefaultPixelSizeNm} nm."));
+            }
             camera = camera with
             {
                 PixelSizeNm = parse.GetValue(pixel) ?? camera.PixelSizeNm,
@@ -85,7 +93,6 @@ public static class AnalyzeCommand
                 Engine = parse.GetValue(engine)!,
             };
 
-            long? total = null;
             AnalysisSummary summary = CliProgress.Run(console, "analyze", total, report => StackAnalysis.Run(options, report));
             console.Err.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
@@ -95,9 +102,10 @@ public static class AnalyzeCommand
         return command;
     }
 
-    private static double? StackPixelSizeNm(string path)
+    /// <summary>Pixel size from the file's own metadata (OME-XML / ImageJ), and its frame count.</summary>
+    private static (double? PixelSizeNm, long? Frames) StackFacts(string path)
     {
         using IFrameSource source = FrameSources.Open(path);
-        return source is TiffStackReader tiff ? tiff.PixelSizeNm : null;
+        return (source is TiffStackReader tiff ? tiff.PixelSizeNm : null, source.FrameCount);
     }
 }
