@@ -17,4 +17,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 dotnet build LiveSmlm.sln -c Release -nologo -v quiet
-dotnet test LiveSmlm.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+status=0
+dotnet test LiveSmlm.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# One plain closing line over all test projects.
+passed=$(awk '/^[[:space:]]*Passed:[[:space:]]+[0-9]+/ {s += $2} END {print s + 0}' "$log")
+failed=$(awk '/^[[:space:]]*Failed:[[:space:]]+[0-9]+/ {s += $2} END {print s + 0}' "$log")
+skipped=$(awk '/^[[:space:]]*Skipped:[[:space:]]+[0-9]+/ {s += $2} END {print s + 0}' "$log")
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
