@@ -34,15 +34,17 @@ public static class BenchCommand
         var accuracy = new Option<bool>("--accuracy") { Description = "Instead of speed: simulate → analyze → evaluate each shipped profile, as shipped and at 0.25, 0.5 and 1 active emitters per µm²." };
         var frames = new Option<long>("--frames") { Description = "Frames per accuracy run.", DefaultValueFactory = _ => 1000 };
         var profiles = new Option<DirectoryInfo>("--profiles") { Description = "Folder holding the shipped profiles (for --accuracy).", DefaultValueFactory = _ => new DirectoryInfo("hardware-profiles") };
+        var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep the accuracy runs' stacks, ground truth and localizations in this folder (default: a temporary folder, deleted)." };
+        var only = new Option<string?>("--only") { Description = "Accuracy: run only the profile whose file name contains this text." };
         var command = new Command("bench", "Measure fits/s and end-to-end frames/s of the localization engine (or, with --accuracy, its accuracy on the simulated profiles).")
         {
-            engine, json, seconds, size, emitters, accuracy, frames, profiles,
+            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             if (parse.GetValue(accuracy))
             {
-                return RunAccuracy(console, parse.GetValue(profiles)!.FullName, parse.GetValue(frames), parse.GetValue(json));
+                return RunAccuracy(console, parse.GetValue(profiles)!.FullName, parse.GetValue(frames), parse.GetValue(json), parse.GetValue(keep)?.FullName, parse.GetValue(only));
             }
 
             double s = parse.GetValue(seconds);
@@ -78,18 +80,18 @@ public static class BenchCommand
         return command;
     }
 
-    private static int RunAccuracy(CliConsole console, string profileDir, long frames, bool json)
+    private static int RunAccuracy(CliConsole console, string profileDir, long frames, bool json, string? keepDir, string? only)
     {
         if (frames is < 10 or > 1_000_000)
         {
             throw new UsageException($"--frames must be within [10, 1000000] for --accuracy; got {frames}.");
         }
 
-        string work = Path.Combine(Path.GetTempPath(), "livesmlm-accuracy-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        string work = keepDir ?? Path.Combine(Path.GetTempPath(), "livesmlm-accuracy-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var rows = new List<AccuracyStudy.Row>();
         try
         {
-            foreach (string name in AccuracyStudy.Profiles)
+            foreach (string name in AccuracyStudy.Profiles.Where(n => only is null || n.Contains(only, StringComparison.OrdinalIgnoreCase)))
             {
                 string path = Path.Combine(profileDir, name);
                 foreach (double? density in new double?[] { null }.Concat(AccuracyStudy.DensitiesPerUm2.Select(d => (double?)d)))
@@ -108,7 +110,7 @@ public static class BenchCommand
         }
         finally
         {
-            if (Directory.Exists(work))
+            if (keepDir is null && Directory.Exists(work))
             {
                 Directory.Delete(work, recursive: true);
             }
