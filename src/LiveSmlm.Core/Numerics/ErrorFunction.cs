@@ -1,13 +1,13 @@
-namespace LiveSmlm.Reconstruction;
+namespace LiveSmlm.Core;
 
 /// <summary>
-/// The error function, which .NET's Math lacks; the renderer integrates Gaussians over pixels with it.
-/// Absolute error below 1.5e-7 everywhere, far below the float precision of the image it feeds.
+/// The error function, which .NET's Math lacks (the simulator's PSF and the renderer integrate Gaussians
+/// over pixels with it). Abramowitz &amp; Stegun 7.1.26 (Hastings):
+/// |error| ≤ 1.5·10⁻⁷ everywhere, below what a float image can hold.
 /// </summary>
-internal static class ErrorFunction
+public static class ErrorFunction
 {
-    // Abramowitz & Stegun, Handbook of Mathematical Functions (1964), formula 7.1.26:
-    // erf(x) = 1 − (a1 t + a2 t² + a3 t³ + a4 t⁴ + a5 t⁵) e^(−x²), t = 1 / (1 + p x), x ≥ 0, |ε| ≤ 1.5e-7.
+    // Abramowitz & Stegun, Handbook of Mathematical Functions (1964), formula 7.1.26.
     private const double P = 0.3275911;
     private const double A1 = 0.254829592;
     private const double A2 = -0.284496736;
