@@ -88,4 +88,23 @@ public class BadInputTests
         Assert.Equal(2, code);
         Assert.Contains("--radius-nm", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Analyze_EngineGpu_WithoutCuda_IsAClearErrorNotAFallback()
+    {
+        using var tmp = new TempDir();
+        string profile = CliRunner.RepoFile("hardware-profiles", "simulated-storm.json");
+        Assert.Equal(0, CliRunner.Run("simulate", "--profile", profile, "--frames", "2", "--out", tmp.Path).ExitCode);
+        var (code, _, err) = CliRunner.Run("analyze", tmp.File("raw.ome.tif"), "--engine", "gpu", "--out", tmp.File("out"));
+        if (LiveSmlm.Localization.Gpu.GpuEngine.IsCudaAvailable(out string device))
+        {
+            Assert.True(code == 0, err);
+            Assert.Contains(device, File.ReadAllText(tmp.File("out/summary.json")), StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Equal(2, code);
+        Assert.Contains("CUDA", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(tmp.File("out/summary.json")));
+    }
 }

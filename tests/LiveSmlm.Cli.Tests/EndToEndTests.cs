@@ -98,6 +98,9 @@ public class EndToEndTests
         using var summary = JsonDocument.Parse(File.ReadAllText(tmp.File("analysis/summary.json")));
         long locs = summary.RootElement.GetProperty("localizations").GetInt64();
         Assert.Equal(40, summary.RootElement.GetProperty("frames").GetInt64());
+        string engine = summary.RootElement.GetProperty("engine").GetString()!;
+        Assert.Contains(engine, new[] { "cpu", "gpu" });
+        Assert.False(string.IsNullOrWhiteSpace(summary.RootElement.GetProperty("device").GetString()));
         Assert.True(locs > 0);
         string header = RunTool("h5dump", "-H", tmp.File("analysis/locs.hdf5"));
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"( {locs} )"), header, StringComparison.Ordinal);

@@ -19,6 +19,8 @@ public sealed record AnalysisSummary
 
     public required string Device { get; init; }
 
+    public required string Machine { get; init; }
+
     public int WidthPx { get; init; }
 
     public int HeightPx { get; init; }

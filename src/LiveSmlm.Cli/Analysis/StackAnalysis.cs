@@ -20,7 +20,7 @@ public static class StackAnalysis
     /// <summary>Batches in flight between reader and localizer; Wait when full (no frame may be lost).</summary>
     private const int ChannelBatches = 2;
 
-    public static AnalysisSummary Run(AnalysisOptions options, Action<long>? progress = null, CancellationToken cancel = default)
+    public static AnalysisSummary Run(AnalysisOptions options, Action<long>? progress = null, Action<string>? log = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Localizer.Validate();
@@ -59,6 +59,7 @@ public static class StackAnalysis
         var uncertainty = new UncertaintyHistogram();
         using Engines.Choice engine = Engines.Create(options.Engine, options.Localizer);
         ILocalizer localizer = engine.Localizer;
+        log?.Invoke($"engine {engine.Engine} ({engine.Device})");
         var clock = Stopwatch.StartNew();
         long frames = 0;
         long localizations = 0;
@@ -97,6 +98,7 @@ public static class StackAnalysis
             Stack = Path.GetFullPath(options.StackPath),
             Engine = engine.Engine,
             Device = engine.Device,
+            Machine = MachineInfo.Describe(),
             WidthPx = source.Width,
             HeightPx = source.Height,
             PixelSizeNm = pixelNm,

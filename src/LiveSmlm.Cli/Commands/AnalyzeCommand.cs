@@ -93,7 +93,7 @@ public static class AnalyzeCommand
                 Engine = parse.GetValue(engine)!,
             };
 
-            AnalysisSummary summary = CliProgress.Run(console, "analyze", total, report => StackAnalysis.Run(options, report));
+            AnalysisSummary summary = CliProgress.Run(console, "analyze", total, report => StackAnalysis.Run(options, report, console.Err.WriteLine));
             console.Err.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{summary.Frames} frames, {summary.Localizations} localizations, median uncertainty {summary.MedianUncertaintyNm} nm, {summary.FramesPerSecond} frames/s, {summary.FitsPerSecond} fits/s → {options.OutDir}"));

@@ -20,7 +20,10 @@ using Localization = LiveSmlm.Core.Localization;
 public static class BenchCommand
 {
     private const int RoiSize = 7;
-    private const int RoiCount = 100_000;
+    private const int CpuRoiCount = 100_000;
+
+    // A GPU needs about a million ROIs in flight to fill its SMs.
+    private const int GpuRoiCount = 1_000_000;
     private const int FrameCount = 64;
 
     public static Command Create(CliConsole console)
@@ -70,7 +73,7 @@ public static class BenchCommand
             }
             else
             {
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine {result.Engine} on {result.Machine}"));
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine {result.Engine} ({result.Device}) on {result.Machine}"));
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fits/s ({RoiSize}×{RoiSize} ROI, 5 free parameters, Poisson MLE + CRLB): {result.FitsPerSecond:N0}"));
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frames/s end to end ({side}×{side}, {perFrame} emitters/frame): {result.FramesPerSecond:N0} ({result.LocalizationsPerFrame:F1} localizations/frame)"));
             }
@@ -142,16 +145,18 @@ public static class BenchCommand
     private static BenchResult Measure(Engines.Choice choice, LocalizerSettings settings, int side, int perFrame, double seconds)
     {
         // Fits: the engine's batch path over pre-cut ROIs (inputs drawn before the clock starts).
-        float[] rois = BenchData.Rois(RoiCount, RoiSize, seed: 11);
-        var results = new FitResult[RoiCount];
+        int roiCount = choice.Engine == "gpu" ? GpuRoiCount : CpuRoiCount;
+        float[] rois = BenchData.Rois(roiCount, RoiSize, seed: 11);
+        var results = new FitResult[roiCount];
         FitOptions fit = FitOptions.Create((float)BenchData.SpotSigmaPx, fitSigma: true);
-        CpuLocalizer.FitBatch(rois, RoiSize, RoiCount, fit, results); // warm-up (JIT, thread pool)
+        choice.FitBatch(rois, RoiSize, roiCount, fit, results); // warm-up (JIT, kernel compilation, thread pool)
         long fits = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            CpuLocalizer.FitBatch(rois, RoiSize, RoiCount, fit, results);
-            fits += RoiCount;
+            // Copies to and from the device are inside the timed loop.
+            choice.FitBatch(rois, RoiSize, roiCount, fit, results);
+            fits += roiCount;
         }
 
         double fitsPerSecond = fits / clock.Elapsed.TotalSeconds;
