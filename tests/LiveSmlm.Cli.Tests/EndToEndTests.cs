@@ -123,6 +123,19 @@ public class EndToEndTests
         Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("machine").GetString()));
     }
 
+    [Fact]
+    public void Bench_CompareCpu_GpuCodeOnIlgpuCpuAccelerator_IsEquivalentToCpuEngine()
+    {
+        var (code, stdout, err) = CliRunner.Run("bench", "--engine", "ilgpu-cpu", "--compare-cpu", "--frame-size", "96", "--emitters", "8");
+        Assert.True(code == 0, err + stdout);
+        using var json = JsonDocument.Parse(stdout);
+        long cpu = json.RootElement.GetProperty("cpu_localizations").GetInt64();
+        Assert.True(cpu >= 12, stdout); // 2 frames × 8 well-separated emitters: nearly all found
+        Assert.Equal(cpu, json.RootElement.GetProperty("engine_localizations").GetInt64());
+        Assert.True(json.RootElement.GetProperty("max_position_difference_px").GetDouble() <= 1e-3);
+        Assert.True(json.RootElement.GetProperty("max_photon_relative_difference").GetDouble() <= 1e-3);
+    }
+
     internal static string RunTool(string tool, params string[] args)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -10,7 +10,11 @@ namespace LiveSmlm.Cli.Analysis;
 /// </summary>
 public static class Engines
 {
-    public static IReadOnlyList<string> Names { get; } = ["auto", "cpu", "gpu"];
+    /// <summary>
+    /// auto, cpu, gpu (CUDA), and ilgpu-cpu: the GPU code path on ILGPU's CPU accelerator — slow, for
+    /// checking the GPU engine against the CPU engine on a machine without a GPU.
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "cpu", "gpu", "ilgpu-cpu"];
 
     /// <summary>The resolved engine and device name, and a localizer the caller disposes.</summary>
     public sealed record Choice(string Engine, string Device, ILocalizer Localizer) : IDisposable
@@ -31,15 +35,22 @@ public static class Engines
         return requested switch
         {
             "cpu" => Cpu(settings),
+            "ilgpu-cpu" => IlgpuCpu(settings),
             "auto" when !cuda => Cpu(settings),
             "auto" or "gpu" when cuda => Gpu(settings),
             "gpu" => throw new UsageException("--engine gpu: ILGPU found no CUDA device on this machine (no NVIDIA GPU or no libcuda driver); use --engine cpu, or auto, which picks CUDA when present."),
-            _ => throw new UsageException($"--engine must be one of auto, cpu, gpu; got '{requested}'."),
+            _ => throw new UsageException($"--engine must be one of {string.Join(", ", Names)}; got '{requested}'."),
         };
     }
 
     private static Choice Cpu(LocalizerSettings settings) =>
         new("cpu", $"CPU: {MachineInfo.CpuModel()}, {Environment.ProcessorCount} cores", new CpuLocalizer(settings));
+
+    private static Choice IlgpuCpu(LocalizerSettings settings)
+    {
+        GpuLocalizer gpu = GpuEngine.CreateCpuAccelerator(settings);
+        return new("ilgpu-cpu", $"ILGPU CPU accelerator: {gpu.DeviceName}", gpu);
+    }
 
     private static Choice Gpu(LocalizerSettings settings)
     {

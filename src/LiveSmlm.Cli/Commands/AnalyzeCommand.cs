@@ -37,8 +37,8 @@ public static class AnalyzeCommand
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
         var threshold = new Option<double?>("--threshold") { Description = "Detection threshold in units of the image's own noise level." };
         var temporal = new Option<bool>("--temporal-background") { Description = "Background as a running per-pixel median over recent frames (DNA-PAINT)." };
-        var engine = new Option<string>("--engine") { Description = "Localization backend: auto, cpu or gpu.", DefaultValueFactory = _ => "auto" };
-        engine.AcceptOnlyFromAmong("auto", "cpu", "gpu");
+        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
+        engine.AcceptOnlyFromAmong([.. Engines.Names]);
         var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };

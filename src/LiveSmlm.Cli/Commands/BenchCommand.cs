@@ -28,7 +28,7 @@ public static class BenchCommand
 
     public static Command Create(CliConsole console)
     {
-        var engine = new Option<string>("--engine") { Description = "Backend: auto, cpu or gpu.", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "Backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. Engines.Names]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per figure, s.", DefaultValueFactory = _ => 3 };
@@ -39,9 +39,10 @@ public static class BenchCommand
         var profiles = new Option<DirectoryInfo>("--profiles") { Description = "Folder holding the shipped profiles (for --accuracy).", DefaultValueFactory = _ => new DirectoryInfo("hardware-profiles") };
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep the accuracy runs' stacks, ground truth and localizations in this folder (default: a temporary folder, deleted)." };
         var only = new Option<string?>("--only") { Description = "Accuracy: run only the profile whose file name contains this text." };
+        var compare = new Option<bool>("--compare-cpu") { Description = "Instead of speed: check the engine's localizations against the CPU engine's on the same frames (count, 1e-3 px, 0.1 % photons); exit 1 when they differ." };
         var command = new Command("bench", "Measure fits/s and end-to-end frames/s of the localization engine (or, with --accuracy, its accuracy on the simulated profiles).")
         {
-            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only,
+            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, compare,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -64,6 +65,14 @@ public static class BenchCommand
             if (side is < 32 or > 8192 || perFrame is < 0 or > 100_000)
             {
                 throw new UsageException($"--frame-size must be within [32, 8192] px and --emitters within [0, 100000]; got {side} and {perFrame}.");
+            }
+
+            if (parse.GetValue(compare))
+            {
+                bool slow = choice.Engine == "ilgpu-cpu";
+                var check = EngineComparison.Run(choice, settings, slow ? 2 : 8, parse.GetValue(size) ?? (slow ? 96 : side), parse.GetValue(emitters) ?? (slow ? 8 : perFrame));
+                console.Out.WriteLine(JsonSerializer.Serialize(check, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
+                return check.Equivalent ? CliErrors.Ok : CliErrors.Failure;
             }
 
             var result = Measure(choice, settings, side, perFrame, s);
