@@ -79,7 +79,8 @@ public sealed partial class GpuLocalizer
         Part(slot.CandidateCount, 0, 1).CopyToCPUUnsafeAsync(stream, ref slot.HostCount.GetArray()[0], 1);
     }
 
-    // Waits for the launch's detection, downloads its maxima and suppresses them per frame (CPU order).
+    // Waits for the launch's detection, downloads its maxima and suppresses them per frame with
+    // PeakFinder.Suppress, which sorts them first: the device's atomic append order does not matter.
     private void CollectCandidates(DeviceFrames device, BatchSlot slot, int slotIndex, int frameCount)
     {
         slot.Stream.Synchronize();
@@ -110,7 +111,7 @@ public sealed partial class GpuLocalizer
         int rois = 0;
         for (int k = 0; k < frameCount; k++)
         {
-            CandidateSuppression.Suppress(_frameCandidates[k], _suppressionRadius);
+            PeakFinder.Suppress(_frameCandidates[k], _suppressionRadius);
             rois += _frameCandidates[k].Count;
         }
 

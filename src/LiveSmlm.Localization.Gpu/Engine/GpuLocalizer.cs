@@ -65,7 +65,7 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
         _assembler = new RoiResultAssembler(settings);
         _options = settings.ToFitOptions();
         _roi = settings.EffectiveRoiSizePx;
-        _suppressionRadius = CandidateSuppression.RadiusPx(settings.PsfSigmaPx);
+        _suppressionRadius = FrameWorkspace.SuppressionRadiusPx(settings.PsfSigmaPx);
         _thresholdFactor = (float)settings.DetectionThresholdFactor;
         _frameCandidates = new List<Candidate>[framesPerLaunch];
         for (int k = 0; k < framesPerLaunch; k++)

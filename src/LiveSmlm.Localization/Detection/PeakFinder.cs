@@ -48,6 +48,16 @@ public static class PeakFinder
             }
         }
 
+        Suppress(candidates, suppressionRadiusPx);
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="candidates"/> strongest first (ties in scan order) and removes every one
+    /// within <paramref name="suppressionRadiusPx"/> of a stronger kept one. Also used by the GPU
+    /// backend on the maxima its kernel found, in whatever order they came.
+    /// </summary>
+    internal static void Suppress(List<Candidate> candidates, int suppressionRadiusPx)
+    {
         candidates.Sort(StrongestFirst.Instance);
         int kept = 0;
         for (int i = 0; i < candidates.Count; i++)

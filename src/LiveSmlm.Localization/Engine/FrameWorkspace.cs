@@ -31,8 +31,11 @@ internal sealed class FrameWorkspace
         Scratch = new float[n];
         Fitter = new RoiFitter(settings);
         _threshold = (float)settings.DetectionThresholdFactor;
-        _suppressionRadius = Math.Max(1, (int)Math.Round(SuppressionRadiusInSigma * settings.PsfSigmaPx));
+        _suppressionRadius = SuppressionRadiusPx(settings.PsfSigmaPx);
     }
+
+    /// <summary>The non-maximum suppression radius for a PSF of <paramref name="sigmaPx"/>: max(1, round(1.5 σ)) px.</summary>
+    internal static int SuppressionRadiusPx(double sigmaPx) => Math.Max(1, (int)Math.Round(SuppressionRadiusInSigma * sigmaPx));
 
     public int Width { get; }
 

@@ -97,16 +97,13 @@ internal sealed class RoiFitter
     {
         for (int index = from; index < to; index++)
         {
-            Candidate c = candidates[index];
-            int x0 = Math.Clamp(c.X - (_roi / 2), 0, width - _roi);
-            int y0 = Math.Clamp(c.Y - (_roi / 2), 0, height - _roi);
-            bool atBorder = x0 != c.X - (_roi / 2) || y0 != c.Y - (_roi / 2);
+            RoiPlace roi = Place(candidates[index], width, height, frame);
+            int x0 = roi.X0, y0 = roi.Y0;
             for (int j = 0; j < _roi; j++)
             {
                 Array.Copy(electrons, ((y0 + j) * width) + x0, _pixels, j * _roi, _roi);
             }
 
-            var roi = new RoiPlace(x0, y0, atBorder, frame);
             if (backgroundMap is not null)
             {
                 FlattenBackground(backgroundMap, varianceMap, uniformVariance, width, x0, y0);
@@ -166,6 +163,28 @@ internal sealed class RoiFitter
         var pixels = new ArrayPixels(_pixels, 0);
         Fits++;
         FitResult single = GaussianMle.Fit(pixels, variance, _roi, _options);
+        Accept(single, pixels, variance, roi, output);
+    }
+
+    /// <summary>
+    /// Where the ROI of <paramref name="c"/> is cut: centred, clamped into the frame; AtBorder when
+    /// the clamp moved it.
+    /// </summary>
+    internal RoiPlace Place(Candidate c, int width, int height, int frame)
+    {
+        int x0 = Math.Clamp(c.X - (_roi / 2), 0, width - _roi);
+        int y0 = Math.Clamp(c.Y - (_roi / 2), 0, height - _roi);
+        return new RoiPlace(x0, y0, x0 != c.X - (_roi / 2) || y0 != c.Y - (_roi / 2), frame);
+    }
+
+    /// <summary>
+    /// Everything after the single fit of the ROI <paramref name="pixels"/>: the pair fit when it is
+    /// poor, the rejection count, the flags, the localization. Also the GPU backend's entry, whose
+    /// kernel did the single fit on the same pixels (one policy for both backends).
+    /// </summary>
+    internal void Accept<TVariance>(in FitResult single, ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
+        where TVariance : struct, IPixels
+    {
         bool badLikelihood = HasBadLikelihood(single);
         double widthZ = WidthZ(single);
         bool overlap = badLikelihood || widthZ > OverlapSigmaZ;
@@ -295,5 +314,5 @@ internal sealed class RoiFitter
         }
     }
 
-    private readonly record struct RoiPlace(int X0, int Y0, bool AtBorder, int Frame);
+    internal readonly record struct RoiPlace(int X0, int Y0, bool AtBorder, int Frame);
 }
