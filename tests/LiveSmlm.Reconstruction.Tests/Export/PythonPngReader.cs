@@ -55,9 +55,18 @@ print(json.dumps({'width': w, 'height': h, 'depth': depth, 'color_type': ctype_,
 
     public static Decoded Read(string path)
     {
-        string scriptPath = Path.Combine(Path.GetTempPath(), $"livesmlm-png-reader-{Environment.ProcessId}.py");
+        string scriptPath = Path.Combine(Path.GetTempPath(), $"livesmlm-png-reader-{Guid.NewGuid():N}.py");
         File.WriteAllText(scriptPath, Script);
-        ExternalTool.Result run = ExternalTool.Run("python3", scriptPath, path);
+        ExternalTool.Result run;
+        try
+        {
+            run = ExternalTool.Run("python3", scriptPath, path);
+        }
+        finally
+        {
+            File.Delete(scriptPath);
+        }
+
         Assert.True(run.ExitCode == 0, $"python3 PNG reader failed: {run.Stderr}");
         string stdout = run.Stdout;
 
