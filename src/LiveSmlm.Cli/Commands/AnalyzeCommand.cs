@@ -33,6 +33,7 @@ public static class AnalyzeCommand
         var gain = new Option<double?>("--em-gain") { Description = "EM gain (1 for sCMOS/CCD)." };
         var qe = new Option<double?>("--qe") { Description = "Quantum efficiency, 0–1." };
         var readNoise = new Option<double?>("--read-noise-e") { Description = "Read noise, e⁻ RMS." };
+        var maps = new Option<FileInfo?>("--scmos-maps") { Description = "sCMOS per-pixel calibration: a TIFF of three float pages — offset (ADU), read variance (ADU²), gain (e⁻/ADU) — the stack's size; used in the likelihood (Huang et al. 2013)." };
         var sigma = new Option<double?>("--psf-sigma-nm") { Description = "PSF σ in nm (initial value of the fit; fixed with --fixed-sigma)." };
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
         var threshold = new Option<double?>("--threshold") { Description = "Detection threshold in units of the image's own noise level." };
@@ -45,7 +46,7 @@ public static class AnalyzeCommand
 
         var command = new Command("analyze", "Localize every molecule in a recorded stack.")
         {
-            stack, profile, pixel, baseline, epa, gain, qe, readNoise, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir,
+            stack, profile, pixel, baseline, epa, gain, qe, readNoise, maps, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -56,7 +57,7 @@ public static class AnalyzeCommand
             }
 
             HardwareProfile? rig = parse.GetValue(profile) is { } p ? HardwareProfile.Load(p.FullName) : null;
-            (double? filePixelNm, long? total) = StackFacts(stackPath);
+            (double? filePixelNm, long? total, int widthPx, int heightPx) = StackFacts(stackPath);
             CameraModel camera = rig?.ToCameraModel() ?? new CameraModel { PixelSizeNm = filePixelNm ?? DefaultPixelSizeNm };
             if (rig is null && filePixelNm is null && parse.GetValue(pixel) is null)
             {
@@ -72,6 +73,10 @@ public static class AnalyzeCommand
                 ReadNoiseElectrons = parse.GetValue(readNoise) ?? camera.ReadNoiseElectrons,
             };
             camera.Validate("camera (profile or --options)");
+            if (parse.GetValue(maps) is { } mapFile)
+            {
+                camera = camera with { PixelMaps = ScmosCalibrationFile.Read(mapFile.FullName, widthPx, heightPx) };
+            }
 
             double sigmaNm = parse.GetValue(sigma)
                 ?? (rig is null ? 0.21 * DefaultWavelengthNm / DefaultNumericalAperture : rig.Optics.ToOpticsSettings().SigmaNm);
@@ -102,10 +107,10 @@ public static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>Pixel size from the file's own metadata (OME-XML / ImageJ), and its frame count.</summary>
-    private static (double? PixelSizeNm, long? Frames) StackFacts(string path)
+    /// <summary>Pixel size from the file's own metadata (OME-XML / ImageJ), its frame count and size.</summary>
+    private static (double? PixelSizeNm, long? Frames, int WidthPx, int HeightPx) StackFacts(string path)
     {
         using IFrameSource source = FrameSources.Open(path);
-        return (source is TiffStackReader tiff ? tiff.PixelSizeNm : null, source.FrameCount);
+        return (source is TiffStackReader tiff ? tiff.PixelSizeNm : null, source.FrameCount, source.Width, source.Height);
     }
 }

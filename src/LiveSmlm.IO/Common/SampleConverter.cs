@@ -79,6 +79,24 @@ internal static class SampleConverter
         return clipped;
     }
 
+    /// <summary>Converts <paramref name="source"/> into floats without clamping (calibration maps).</summary>
+    public static void ToSingle(ReadOnlySpan<byte> source, SampleType type, bool bigEndian, Span<float> destination)
+    {
+        int size = BytesPerSample(type);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            var bytes = source.Slice(i * size, size);
+            destination[i] = type switch
+            {
+                SampleType.UInt8 => bytes[0],
+                SampleType.UInt16 => bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(bytes) : BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+                SampleType.UInt32 => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+                SampleType.Float32 => bigEndian ? BinaryPrimitives.ReadSingleBigEndian(bytes) : BinaryPrimitives.ReadSingleLittleEndian(bytes),
+                _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown sample type."),
+            };
+        }
+    }
+
     private static ushort ClampFloat(float v, ref long clipped)
     {
         // NaN carries no intensity; it is treated as a clipped zero so that it is counted, not hidden.

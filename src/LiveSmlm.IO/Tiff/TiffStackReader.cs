@@ -86,19 +86,53 @@ public sealed class TiffStackReader : IFrameSource
     public bool TryReadNext(Frame destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (destination.Width != Width || destination.Height != Height)
         {
             throw new ArgumentException(
                 $"Destination frame is {destination.Width}×{destination.Height}; '{Path}' holds {Width}×{Height}.", nameof(destination));
         }
 
+        long index = _next;
+        if (!LoadNext())
+        {
+            return false;
+        }
+
+        ClippedPixels += SampleConverter.ToUInt16(_buffer, _sampleType, _tiff.BigEndian, destination.Span);
+        destination.Index = index;
+        destination.TimestampSeconds = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the next page as floats, unclamped (calibration maps, not camera frames). Returns false
+    /// at the end of the stack.
+    /// </summary>
+    public bool TryReadNext(Span<float> destination)
+    {
+        if (destination.Length != Width * Height)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} values; '{Path}' pages hold {Width}×{Height}.", nameof(destination));
+        }
+
+        if (!LoadNext())
+        {
+            return false;
+        }
+
+        SampleConverter.ToSingle(_buffer, _sampleType, _tiff.BigEndian, destination);
+        return true;
+    }
+
+    // Reads the raw bytes of the next page into _buffer and advances; false at the end.
+    private bool LoadNext()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_next >= FrameCount)
         {
             return false;
         }
 
-        bool bigEndian = _tiff.BigEndian;
         if (_contiguousStart >= 0)
         {
             _tiff.ReadAt(_contiguousStart + (_next * _frameBytes), _buffer, $"frame {_next}");
@@ -108,9 +142,6 @@ public sealed class TiffStackReader : IFrameSource
             ReadPagePixels((int)_next);
         }
 
-        ClippedPixels += SampleConverter.ToUInt16(_buffer, _sampleType, bigEndian, destination.Span);
-        destination.Index = _next;
-        destination.TimestampSeconds = 0;
         _next++;
         return true;
     }
