@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -14,6 +15,19 @@ public static class GpuEngine
     // Probed once per process: opening a CUDA context costs a driver initialisation, and devices do not
     // come and go while the program runs.
     private static readonly Lazy<string?> CudaDeviceName = new(ProbeCuda);
+
+    /// <summary>The oldest CUDA architecture the kernels are compiled and tested for (Volta, compute capability 7.0).</summary>
+    public static CudaArchitecture OldestArchitecture => CudaArchitecture.SM_70;
+
+    /// <summary>The newest CUDA architecture the kernels are compiled and tested for (Hopper: H100, H200).</summary>
+    public static CudaArchitecture NewestArchitecture => CudaArchitecture.SM_90;
+
+    /// <summary>
+    /// The settings of every context the engine opens, whatever the device: the algorithms library
+    /// supplies the math intrinsics (exp, log, sqrt of float) that CUDA has no built-in for. The PTX
+    /// compile test uses this same method, so a kernel that CUDA cannot compile fails CI.
+    /// </summary>
+    internal static Context.Builder EngineSettings(Context.Builder builder) => builder.EnableAlgorithms();
 
     /// <summary>True when ILGPU finds a CUDA device; <paramref name="deviceName"/> is its name ("" otherwise). Never throws.</summary>
     public static bool IsCudaAvailable(out string deviceName)
@@ -32,7 +46,7 @@ public static class GpuEngine
             throw new InvalidOperationException("--engine gpu: ILGPU found no CUDA device (driver libcuda missing or no NVIDIA GPU); use --engine cpu.");
         }
 
-        Context context = Context.Create(builder => builder.Cuda());
+        Context context = Context.Create(builder => EngineSettings(builder).Cuda());
         try
         {
             Accelerator accelerator = context.CreateCudaAccelerator(0);
@@ -50,7 +64,7 @@ public static class GpuEngine
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        Context context = Context.Create(builder => builder.CPU());
+        Context context = Context.Create(builder => EngineSettings(builder).CPU());
         try
         {
             Accelerator accelerator = context.CreateCPUAccelerator(0);
@@ -67,7 +81,7 @@ public static class GpuEngine
     {
         try
         {
-            using Context context = Context.Create(builder => builder.Cuda());
+            using Context context = Context.Create(builder => EngineSettings(builder).Cuda());
             var devices = context.GetCudaDevices();
             return devices.Count == 0 ? null : devices[0].Name;
         }

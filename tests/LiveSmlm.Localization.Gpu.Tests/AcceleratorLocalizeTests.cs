@@ -15,16 +15,12 @@ public abstract partial class AcceleratorTests
 
     public static TheoryData<string> Cameras => new() { "scmos", "emccd", "scmos-temporal", "scmos-maps", "scmos-pairs" };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cameras))]
     public void Localize_SimulatedStack_FindsTheSameLocalizationsAsTheCpuEngine(string setup)
     {
         (LocalizerSettings settings, List<Frame> frames, _) = Stack(setup, seed: 3);
-        using GpuLocalizer? gpu = TryCreate(settings, 2);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(settings, 2);
 
         var onDevice = new List<Localization>();
         var onCpu = new List<Localization>();
@@ -55,15 +51,11 @@ public abstract partial class AcceleratorTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Localize_TemporalBackgroundAcrossCalls_KeepsTheWindowLikeTheCpuEngine()
     {
         (LocalizerSettings settings, List<Frame> frames, _) = Stack("scmos-temporal", seed: 29);
-        using GpuLocalizer? gpu = TryCreate(settings, 2);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(settings, 2);
 
         // Three calls of two frames: the median window (5 frames) spans the calls on both engines.
         var cpu = new CpuLocalizer(settings);
@@ -87,15 +79,11 @@ public abstract partial class AcceleratorTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Localize_SimulatedStack_FindsEveryEmitterNearItsTruePositionInFrameOrder()
     {
         (LocalizerSettings settings, List<Frame> frames, List<TrueEmitter> truth) = Stack("scmos", seed: 8);
-        using GpuLocalizer? gpu = TryCreate(settings, 4);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(settings, 4);
 
         var found = new List<Localization>();
         gpu.Localize(frames, found);
@@ -115,16 +103,12 @@ public abstract partial class AcceleratorTests
         Assert.InRange(pairs.Average(p => p.Found.Photons / p.Truth.Photons), 0.97, 1.03);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Localize_ManyBatches_AllocatesDeviceMemoryOnlyOnce()
     {
         (LocalizerSettings settings, List<Frame> all, _) = Stack("scmos", seed: 13);
         List<Frame> frames = all.GetRange(0, 4);
-        using GpuLocalizer? gpu = TryCreate(settings, 2);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(settings, 2);
 
         var output = new List<Localization>();
         gpu.Localize(frames, output);
@@ -146,14 +130,10 @@ public abstract partial class AcceleratorTests
         Assert.Same(results, gpu.Frames.Slots[0].Results);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Localize_FramesOfTwoSizes_ThrowsNamingBothSizes()
     {
-        using GpuLocalizer? gpu = TryCreate(new LocalizerSettings(), 2);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(new LocalizerSettings(), 2);
 
         var frames = new List<Frame> { new(32, 32) { Index = 0 }, new(48, 32) { Index = 1 } };
         var e = Assert.Throws<ArgumentException>(() => gpu.Localize(frames, []));
@@ -161,14 +141,10 @@ public abstract partial class AcceleratorTests
         Assert.Contains("32×32", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Dispose_Twice_IsHarmlessAndLaterUseThrows()
     {
-        GpuLocalizer? gpu = TryCreate(new LocalizerSettings(), 2);
-        if (gpu is null)
-        {
-            return;
-        }
+        GpuLocalizer gpu = Open(new LocalizerSettings(), 2);
 
         Assert.False(string.IsNullOrWhiteSpace(gpu.DeviceName));
         gpu.Dispose();
@@ -176,17 +152,14 @@ public abstract partial class AcceleratorTests
         Assert.Throws<ObjectDisposedException>(() => gpu.Localize([new Frame(32, 32)], []));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Create_BadSettings_ThrowsNamingTheField()
     {
-        if (!DeviceIsPresent)
-        {
-            return;
-        }
+        SkipUnlessPresent();
 
-        var e = Assert.Throws<ArgumentException>(() => TryCreate(new LocalizerSettings { MaxIterations = 0 }, 2));
+        var e = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings { MaxIterations = 0 }, 2));
         Assert.Contains("maxIterations", e.Message, StringComparison.Ordinal);
-        var launch = Assert.Throws<ArgumentException>(() => TryCreate(new LocalizerSettings(), 0));
+        var launch = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings(), 0));
         Assert.Equal("framesPerLaunch", launch.ParamName);
     }
 

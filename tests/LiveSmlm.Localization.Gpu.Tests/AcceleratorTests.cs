@@ -6,31 +6,41 @@ using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
 /// The GPU engine's contract, run on every accelerator ILGPU finds: the derived classes say which.
-/// A derived class whose device is absent makes <see cref="TryCreate"/> return null and its tests
-/// return without asserting (xunit 2 has no runtime skip); the CPU accelerator is always present.
+/// A derived class whose device is absent reports its tests as skipped (<see cref="Open"/>), never as
+/// passed; the CPU accelerator is always present.
 /// </summary>
 public abstract partial class AcceleratorTests
 {
-    /// <summary>A localizer on this class's accelerator, or null when the machine has none.</summary>
-    protected abstract GpuLocalizer? TryCreate(LocalizerSettings settings, int framesPerLaunch);
+    /// <summary>A localizer on this class's accelerator; only called when <see cref="DeviceIsPresent"/>.</summary>
+    protected abstract GpuLocalizer Create(LocalizerSettings settings, int framesPerLaunch);
 
     /// <summary>Whether this class's accelerator exists on the machine.</summary>
     protected abstract bool DeviceIsPresent { get; }
 
+    /// <summary>The accelerator's name in skip messages.</summary>
+    protected abstract string AcceleratorName { get; }
+
+    /// <summary>Skips the calling test (reported as skipped) when this class's accelerator is absent.</summary>
+    protected void SkipUnlessPresent() =>
+        Skip.IfNot(DeviceIsPresent, $"no {AcceleratorName} device on this machine: the test needs one and did not run");
+
+    /// <summary>A localizer on this class's accelerator; skips the calling test when the machine has none.</summary>
+    protected GpuLocalizer Open(LocalizerSettings settings, int framesPerLaunch)
+    {
+        SkipUnlessPresent();
+        return Create(settings, framesPerLaunch);
+    }
+
     private const int RoiSize = 7;
     private const double SigmaPx = 1.3;
 
-    [Fact]
+    [SkippableFact]
     public void FitBatch_IsolatedSpots_ErrorsMatchTheirCrlb()
     {
         var truth = new List<(double X, double Y)>();
         const int Count = 300;
         float[] rois = TestFrames.Rois(new Random(21), Count, RoiSize, SigmaPx, 1000, 10, truth);
-        using GpuLocalizer? gpu = TryCreate(new LocalizerSettings(), 1);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(new LocalizerSettings(), 1);
 
         var results = new FitResult[Count];
         int accepted = gpu.FitBatch(rois, RoiSize, Count, FitOptions.Create((float)SigmaPx), results);
@@ -55,17 +65,13 @@ public abstract partial class AcceleratorTests
         Assert.InRange(std, 0.85, 1.2);
     }
 
-    [Fact]
+    [SkippableFact]
     public void FitBatch_SameRois_GivesTheCpuEnginesFits()
     {
         var truth = new List<(double X, double Y)>();
         const int Count = 200;
         float[] rois = TestFrames.Rois(new Random(5), Count, RoiSize, SigmaPx, 500, 20, truth);
-        using GpuLocalizer? gpu = TryCreate(new LocalizerSettings(), 1);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(new LocalizerSettings(), 1);
 
         FitOptions options = FitOptions.Create((float)SigmaPx);
         var onDevice = new FitResult[Count];
@@ -84,14 +90,10 @@ public abstract partial class AcceleratorTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void FitBatch_RoiSizeOutOfRange_ThrowsNamingRoiSize()
     {
-        using GpuLocalizer? gpu = TryCreate(new LocalizerSettings(), 1);
-        if (gpu is null)
-        {
-            return;
-        }
+        using GpuLocalizer gpu = Open(new LocalizerSettings(), 1);
 
         var e = Assert.Throws<ArgumentException>(() => gpu.FitBatch(new float[4], 2, 1, FitOptions.Create(1f), new FitResult[1]));
         Assert.Equal("roiSize", e.ParamName);
