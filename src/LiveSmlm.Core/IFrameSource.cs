@@ -11,6 +11,9 @@ public interface IFrameSource : IDisposable
 
     int Height { get; }
 
+    /// <summary>Camera pixel size (nm) when the source records it (OME-XML, ImageJ metadata); null otherwise.</summary>
+    double? PixelSizeNm => null;
+
     /// <summary>Number of frames when known in advance (files); null for a live source.</summary>
     long? FrameCount { get; }
 

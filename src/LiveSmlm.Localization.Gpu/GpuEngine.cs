@@ -36,14 +36,35 @@ public static class GpuEngine
         return CudaDeviceName.Value is not null;
     }
 
-    /// <summary>A localizer on the first CUDA device. InvalidOperationException when there is none.</summary>
+    private const string NoCudaReason = "ILGPU found no CUDA device (no NVIDIA GPU, or the libcuda driver is missing); the cpu engine runs everywhere.";
+
+    /// <summary>The CUDA engine's registry entry: auto prefers it wherever a CUDA device exists.</summary>
+    public static EngineDescriptor CudaDescriptor { get; } = new(
+        "gpu", "CUDA through ILGPU (the first NVIDIA GPU)",
+        () => IsCudaAvailable(out _) ? EngineAvailability.Yes : EngineAvailability.No(NoCudaReason),
+        settings => CreateCuda(settings), AutoPriority: 10);
+
+    /// <summary>The GPU code on ILGPU's CPU accelerator: slow, for checking the GPU engine where there is no GPU; never picked by auto.</summary>
+    public static EngineDescriptor CpuAcceleratorDescriptor { get; } = new(
+        "ilgpu-cpu", "the GPU engine's kernels on ILGPU's CPU accelerator (slow; for checking)",
+        () => EngineAvailability.Yes, settings => CreateCpuAccelerator(settings), AutoPriority: -1);
+
+    /// <summary>Adds the GPU engines (gpu, ilgpu-cpu) to <paramref name="registry"/>.</summary>
+    public static void RegisterEngines(EngineRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Register(CudaDescriptor);
+        registry.Register(CpuAcceleratorDescriptor);
+    }
+
+    /// <summary>A localizer on the first CUDA device. <see cref="EngineUnavailableException"/> when there is none.</summary>
     public static GpuLocalizer CreateCuda(LocalizerSettings settings, int framesPerLaunch = GpuLocalizer.DefaultFramesPerLaunch)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         if (!IsCudaAvailable(out _))
         {
-            throw new InvalidOperationException("--engine gpu: ILGPU found no CUDA device (driver libcuda missing or no NVIDIA GPU); use --engine cpu.");
+            throw new EngineUnavailableException("gpu", NoCudaReason);
         }
 
         Context context = Context.Create(builder => EngineSettings(builder).Cuda());

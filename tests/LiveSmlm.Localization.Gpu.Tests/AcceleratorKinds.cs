@@ -35,7 +35,7 @@ public sealed class CudaAcceleratorTests : AcceleratorTests
     public void CreateCuda_WithoutCudaDevice_ThrowsAClearErrorInsteadOfFallingBack()
     {
         Skip.If(DeviceIsPresent, "this machine has a CUDA device: the no-device error cannot be seen here");
-        var e = Assert.Throws<InvalidOperationException>(() => GpuEngine.CreateCuda(new LocalizerSettings()));
+        var e = Assert.Throws<EngineUnavailableException>(() => GpuEngine.CreateCuda(new LocalizerSettings()));
         Assert.Contains("no CUDA device", e.Message, StringComparison.Ordinal);
     }
 }

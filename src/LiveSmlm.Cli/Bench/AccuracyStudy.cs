@@ -1,5 +1,6 @@
 using System.Globalization;
-using LiveSmlm.Cli.Analysis;
+using LiveSmlm.Acquisition.Analysis;
+using LiveSmlm.Acquisition.Recording;
 using LiveSmlm.Cli.Commands;
 using LiveSmlm.Core;
 using LiveSmlm.Devices.Profiles;
@@ -42,7 +43,7 @@ public static class AccuracyStudy
         }
 
         string dir = Path.Combine(workDir, Path.GetFileNameWithoutExtension(profilePath) + (densityPerUm2 is { } d ? string.Create(CultureInfo.InvariantCulture, $"-{d}") : "-as-shipped"));
-        long emitterFrames = SimulateCommand.WriteAcquisition(settings, frames, seed, dir);
+        long emitterFrames = SimulatedAcquisition.Record(settings, frames, seed, dir);
         CameraModel camera = profile.ToCameraModel();
         var localizer = new LocalizerSettings
         {
@@ -50,7 +51,7 @@ public static class AccuracyStudy
             PsfSigmaNm = profile.Optics.ToOpticsSettings().SigmaNm,
             Background = settings.Photophysics.Kind == PhotophysicsKind.Binding && densityPerUm2 is null ? BackgroundMode.TemporalMedian : BackgroundMode.Wavelet,
         };
-        StackAnalysis.Run(new AnalysisOptions
+        StackAnalysis.Run(new AnalysisRequest
         {
             StackPath = Path.Combine(dir, "raw.ome.tif"),
             OutDir = Path.Combine(dir, "analysis"),

@@ -28,14 +28,14 @@ public static class EngineComparison
         double MaxPhotonRelativeDifference,
         bool Equivalent);
 
-    public static Result Run(Analysis.Engines.Choice engine, LocalizerSettings settings, int frameCount, int side, int emitters)
+    public static Result Run(ILocalizer engine, LocalizerSettings settings, int frameCount, int side, int emitters)
     {
         ArgumentNullException.ThrowIfNull(engine);
         Frame[] frames = BenchData.Frames(frameCount, side, side, emitters, seed: 13);
         var reference = new List<Localization>();
         new CpuLocalizer(settings).Localize(frames, reference);
         var candidate = new List<Localization>();
-        engine.Localizer.Localize(frames, candidate);
+        engine.Localize(frames, candidate);
 
         double pixelNm = settings.Camera.PixelSizeNm;
         double maxDxPx = 0;
@@ -74,6 +74,6 @@ public static class EngineComparison
 
         bool equivalent = reference.Count == candidate.Count && matched == reference.Count
             && maxDxPx <= MaxPositionDifferencePx && maxPhotons <= MaxPhotonRelativeDifference;
-        return new Result(engine.Engine, engine.Device, frameCount, side, emitters, reference.Count, candidate.Count, matched, maxDxPx, maxPhotons, equivalent);
+        return new Result(engine.Info.Name, engine.Info.Device, frameCount, side, emitters, reference.Count, candidate.Count, matched, maxDxPx, maxPhotons, equivalent);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using LiveSmlm.Cli.Analysis;
+using LiveSmlm.Acquisition.Analysis;
+using LiveSmlm.Acquisition.Engines;
 using LiveSmlm.Core;
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.IO;
@@ -39,7 +40,7 @@ public static class AnalyzeCommand
         var threshold = new Option<double?>("--threshold") { Description = "Detection threshold in units of the image's own noise level." };
         var temporal = new Option<bool>("--temporal-background") { Description = "Background as a running per-pixel median over recent frames (DNA-PAINT)." };
         var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
-        engine.AcceptOnlyFromAmong([.. Engines.Names]);
+        engine.AcceptOnlyFromAmong([.. EngineCatalog.Names]);
         var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
@@ -88,17 +89,29 @@ public static class AnalyzeCommand
                 DetectionThresholdFactor = parse.GetValue(threshold) ?? defaults.DetectionThresholdFactor,
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
             };
-            var options = new AnalysisOptions
+            int batchFrames = parse.GetValue(batch);
+            if (batchFrames is < 1 or > 4096)
+            {
+                throw new UsageException($"--batch-frames must be within [1, 4096]; got {batchFrames}.");
+            }
+
+            double renderNm = parse.GetValue(render);
+            if (renderNm is < 0.5 or > 1000 || double.IsNaN(renderNm))
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--render-pixel-nm must be within [0.5, 1000] nm; got {renderNm}."));
+            }
+
+            var options = new AnalysisRequest
             {
                 StackPath = stackPath,
                 OutDir = parse.GetValue(outDir)!.FullName,
                 Localizer = settings,
-                RenderPixelNm = parse.GetValue(render),
-                BatchFrames = parse.GetValue(batch),
-                Engine = parse.GetValue(engine)!,
+                RenderPixelNm = renderNm,
+                BatchFrames = batchFrames,
+                Engine = CliEngines.Check(parse.GetValue(engine)!),
             };
 
-            AnalysisSummary summary = CliProgress.Run(console, "analyze", total, report => StackAnalysis.Run(options, report, console.Err.WriteLine));
+            RunSummary summary = CliProgress.Run(console, "analyze", total, report => StackAnalysis.Run(options, report, console.Err.WriteLine));
             console.Err.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{summary.Frames} frames, {summary.Localizations} localizations, median uncertainty {summary.MedianUncertaintyNm} nm, {summary.FramesPerSecond} frames/s, {summary.FitsPerSecond} fits/s → {options.OutDir}"));
@@ -111,6 +124,6 @@ public static class AnalyzeCommand
     private static (double? PixelSizeNm, long? Frames, int WidthPx, int HeightPx) StackFacts(string path)
     {
         using IFrameSource source = FrameSources.Open(path);
-        return (source is TiffStackReader tiff ? tiff.PixelSizeNm : null, source.FrameCount, source.Width, source.Height);
+        return (source.PixelSizeNm, source.FrameCount, source.Width, source.Height);
     }
 }

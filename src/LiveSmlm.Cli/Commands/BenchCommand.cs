@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LiveSmlm.Cli.Analysis;
+using LiveSmlm.Acquisition;
+using LiveSmlm.Acquisition.Engines;
 using LiveSmlm.Cli.Bench;
 using LiveSmlm.Core;
 using LiveSmlm.Localization;
@@ -29,7 +30,7 @@ public static class BenchCommand
     public static Command Create(CliConsole console)
     {
         var engine = new Option<string>("--engine") { Description = "Backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
-        engine.AcceptOnlyFromAmong([.. Engines.Names]);
+        engine.AcceptOnlyFromAmong([.. EngineCatalog.Names]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per figure, s.", DefaultValueFactory = _ => 3 };
         var size = new Option<int?>("--frame-size") { Description = "Frame side, px (default 256 on the CPU, 2048 on a GPU)." };
@@ -58,8 +59,8 @@ public static class BenchCommand
             }
 
             var settings = new LocalizerSettings { Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm };
-            using Engines.Choice choice = Engines.Create(parse.GetValue(engine)!, settings);
-            bool gpu = choice.Engine == "gpu";
+            using ILocalizer choice = CliEngines.Create(parse.GetValue(engine)!, settings);
+            bool gpu = choice.Info.Name == "gpu";
             int side = parse.GetValue(size) ?? (gpu ? 2048 : 256);
             int perFrame = parse.GetValue(emitters) ?? (gpu ? 500 : 30);
             if (side is < 32 or > 8192 || perFrame is < 0 or > 100_000)
@@ -69,7 +70,7 @@ public static class BenchCommand
 
             if (parse.GetValue(compare))
             {
-                bool slow = choice.Engine == "ilgpu-cpu";
+                bool slow = choice.Info.Name == "ilgpu-cpu";
                 var check = EngineComparison.Run(choice, settings, slow ? 2 : 8, parse.GetValue(size) ?? (slow ? 96 : side), parse.GetValue(emitters) ?? (slow ? 8 : perFrame));
                 console.Out.WriteLine(JsonSerializer.Serialize(check, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
                 return check.Equivalent ? CliErrors.Ok : CliErrors.Failure;
@@ -151,20 +152,25 @@ public static class BenchCommand
         double LocalizationsPerFrame,
         double SecondsPerFigure);
 
-    private static BenchResult Measure(Engines.Choice choice, LocalizerSettings settings, int side, int perFrame, double seconds)
+    private static BenchResult Measure(ILocalizer choice, LocalizerSettings settings, int side, int perFrame, double seconds)
     {
         // Fits: the engine's batch path over pre-cut ROIs (inputs drawn before the clock starts).
-        int roiCount = choice.Engine == "gpu" ? GpuRoiCount : CpuRoiCount;
+        if (choice is not IRoiBatchFitter fitter || !choice.Info.Has(EngineCapabilities.FitsRoiBatches))
+        {
+            throw new UsageException($"--engine {choice.Info.Name}: this engine does not fit pre-cut ROIs, so it has no fits/s figure.");
+        }
+
+        int roiCount = choice.Info.Name == "gpu" ? GpuRoiCount : CpuRoiCount;
         float[] rois = BenchData.Rois(roiCount, RoiSize, seed: 11);
         var results = new FitResult[roiCount];
         FitOptions fit = FitOptions.Create((float)BenchData.SpotSigmaPx, fitSigma: true);
-        choice.FitBatch(rois, RoiSize, roiCount, fit, results); // warm-up (JIT, kernel compilation, thread pool)
+        fitter.FitBatch(rois, RoiSize, roiCount, fit, results); // warm-up (JIT, kernel compilation, thread pool)
         long fits = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             // Copies to and from the device are inside the timed loop.
-            choice.FitBatch(rois, RoiSize, roiCount, fit, results);
+            fitter.FitBatch(rois, RoiSize, roiCount, fit, results);
             fits += roiCount;
         }
 
@@ -173,22 +179,22 @@ public static class BenchCommand
         // Frames: background → detection → fit → localizations, in batches as the pipeline hands them.
         Frame[] frames = BenchData.Frames(FrameCount, side, side, perFrame, seed: 12);
         var output = new List<Localization>(FrameCount * perFrame * 2);
-        choice.Localizer.Localize(frames, output); // warm-up
+        choice.Localize(frames, output); // warm-up
         long localized = 0;
         long framesDone = 0;
         clock.Restart();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             output.Clear();
-            choice.Localizer.Localize(frames, output);
+            choice.Localize(frames, output);
             localized += output.Count;
             framesDone += frames.Length;
         }
 
         double framesPerSecond = framesDone / clock.Elapsed.TotalSeconds;
         return new BenchResult(
-            choice.Engine,
-            choice.Device,
+            choice.Info.Name,
+            choice.Info.Device,
             MachineInfo.Describe(),
             Environment.ProcessorCount,
             Math.Round(fitsPerSecond),

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using LiveSmlm.Core;
+using LiveSmlm.Acquisition.Recording;
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.IO;
 using LiveSmlm.Simulation;
@@ -49,45 +49,10 @@ public static class SimulateCommand
         Directory.CreateDirectory(outDir);
         profile.Save(Path.Combine(outDir, "profile.json"));
         long emitters = CliProgress.Run(console, "simulate", frames, report =>
-            WriteAcquisition(profile.ToSimulationSettings(), frames, seed, outDir, report));
+            SimulatedAcquisition.Record(profile.ToSimulationSettings(), frames, seed, outDir, report));
         console.Err.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"simulated {frames} frames ({emitters} emitter-frames) → {outDir}"));
         return CliErrors.Ok;
     }
-
-    /// <summary>
-    /// Runs the simulated rig for <paramref name="frames"/> frames into DIR/raw.ome.tif and
-    /// DIR/ground-truth.csv. Returns the number of emitter-frames in the ground truth.
-    /// </summary>
-    public static long WriteAcquisition(SimulationSettings settings, long frames, ulong seed, string outDir, Action<long>? progress = null)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        Directory.CreateDirectory(outDir);
-        using var rig = new SimulatedCamera(settings, seed, frames);
-        var frame = new Frame(rig.Width, rig.Height);
-        long emitters = 0;
-        long done = 0;
-        using var raw = OmeTiffWriter.Create(Path.Combine(outDir, "raw.ome.tif"), rig.Width, rig.Height, settings.Camera.Model.PixelSizeNm);
-        using var truth = new GroundTruthCsvWriter(Path.Combine(outDir, "ground-truth.csv"));
-        while (rig.TryReadNext(frame))
-        {
-            // Raw first: the frame is on disk before anything else may fail.
-            raw.Write(frame);
-            var on = rig.LastFrameTruth;
-            emitters += on.Count;
-            truth.Write(AsSpan(on));
-            progress?.Invoke(++done);
-        }
-
-        raw.Complete();
-        return emitters;
-    }
-
-    private static ReadOnlySpan<GroundTruthEmitter> AsSpan(IReadOnlyList<GroundTruthEmitter> list) => list switch
-    {
-        GroundTruthEmitter[] array => array,
-        List<GroundTruthEmitter> l => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(l),
-        _ => list.ToArray(),
-    };
 }

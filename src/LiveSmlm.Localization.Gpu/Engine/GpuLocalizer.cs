@@ -15,7 +15,7 @@ using Localization = LiveSmlm.Core.Localization;
 /// (page-locked) and detected on its own stream while launch n is fitted, and its results assembled
 /// on the host; design in docs/gpu-engine.md. Localize is called from one thread at a time.
 /// </remarks>
-public sealed partial class GpuLocalizer : ILocalizer, IDisposable
+public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
 {
     /// <summary>Frames per launch unless told otherwise: enough to fill a GPU with 512² frames, small for latency.</summary>
     public const int DefaultFramesPerLaunch = 8;
@@ -36,6 +36,7 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
     private DeviceFrames? _frames;
     private MemoryBuffer1D<float, Stride1D.Dense>? _benchRois;
     private MemoryBuffer1D<FitResult, Stride1D.Dense>? _benchResults;
+    private readonly StageClock _clock = new(LocalizerStages.Names);
     private long _detections;
     private long _fits;
     private bool _disposed;
@@ -62,17 +63,27 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
         FramesPerLaunch = framesPerLaunch;
         _allocator = new DeviceAllocator(accelerator);
         _kernels = new KernelSet(accelerator);
-        _assembler = new RoiResultAssembler(settings);
+        _assembler = new RoiResultAssembler(settings, _clock);
         _options = settings.ToFitOptions();
         _roi = settings.EffectiveRoiSizePx;
-        _suppressionRadius = FrameWorkspace.SuppressionRadiusPx(settings.PsfSigmaPx);
+        _suppressionRadius = RoiPolicy.SuppressionRadiusPx(settings.PsfSigmaPx);
         _thresholdFactor = (float)settings.DetectionThresholdFactor;
         _frameCandidates = new List<Candidate>[framesPerLaunch];
         for (int k = 0; k < framesPerLaunch; k++)
         {
             _frameCandidates[k] = new List<Candidate>(256);
         }
+
+        bool cuda = accelerator.AcceleratorType == AcceleratorType.Cuda;
+        Info = new EngineInfo(
+            cuda ? "gpu" : "ilgpu-cpu",
+            cuda ? $"CUDA: {accelerator.Name}" : $"ILGPU CPU accelerator: {accelerator.Name}",
+            EngineCapabilities.NeedsBatches | EngineCapabilities.HasTemporalBackground | EngineCapabilities.FitsRoiBatches
+                | EngineCapabilities.RunsOnAccelerator | (settings.MultiEmitter ? EngineCapabilities.MultiEmitter : EngineCapabilities.None));
     }
+
+    /// <inheritdoc />
+    public EngineInfo Info { get; }
 
     /// <summary>Largest launch: 256 frames of 512² already hold a gigabyte of device buffers.</summary>
     public const int MaxFramesPerLaunch = 256;
@@ -105,6 +116,20 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
     public long DeviceAllocations => _allocator.Allocations;
 
     /// <inheritdoc />
+    public LocalizerStatistics GetStatistics()
+    {
+        return new LocalizerStatistics
+        {
+            Detections = Detections,
+            FitsAttempted = FitsAttempted,
+            MultiEmitterFitsAttempted = MultiEmitterFitsAttempted,
+            MultiEmitterFitsAccepted = MultiEmitterFitsAccepted,
+            Rejections = Rejections.ToDictionary(),
+            StageSeconds = _clock.Seconds(),
+        };
+    }
+
+    /// <inheritdoc />
     public void Localize(IReadOnlyList<Frame> frames, List<Localization> output)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -115,6 +140,19 @@ public sealed partial class GpuLocalizer : ILocalizer, IDisposable
             return;
         }
 
+        // The host cannot split the device's work into stages: all of a call except the host-side
+        // pair fits and duplicate merge (charged by the assembler's fitter) counts as "device".
+        long started = StageClock.Start();
+        long hostBefore = HostTicks();
+        LocalizeLaunches(frames, output);
+        long total = System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        _clock.Add(LocalizerStages.Device, Math.Max(0, total - (HostTicks() - hostBefore)));
+    }
+
+    private long HostTicks() => _clock.Ticks(LocalizerStages.MultiEmitterFits) + _clock.Ticks(LocalizerStages.DuplicateMerge);
+
+    private void LocalizeLaunches(IReadOnlyList<Frame> frames, List<Localization> output)
+    {
         DeviceFrames device = PrepareFor(frames);
         int launches = (frames.Count + FramesPerLaunch - 1) / FramesPerLaunch;
         Detect(device, frames, 0);

@@ -1,3 +1,5 @@
+using LiveSmlm.Core;
+
 namespace LiveSmlm.Localization.Gpu;
 
 using Localization = LiveSmlm.Core.Localization;
@@ -15,9 +17,9 @@ internal sealed class RoiResultAssembler
     private readonly RoiFitter _fitter;
     private readonly int _roi;
 
-    public RoiResultAssembler(LocalizerSettings settings)
+    public RoiResultAssembler(LocalizerSettings settings, StageClock clock)
     {
-        _fitter = new RoiFitter(settings);
+        _fitter = new RoiFitter(settings, clock);
         _roi = settings.EffectiveRoiSizePx;
     }
 

@@ -56,7 +56,7 @@ public static class PeakFinder
     /// within <paramref name="suppressionRadiusPx"/> of a stronger kept one. Also used by the GPU
     /// backend on the maxima its kernel found, in whatever order they came.
     /// </summary>
-    internal static void Suppress(List<Candidate> candidates, int suppressionRadiusPx)
+    public static void Suppress(List<Candidate> candidates, int suppressionRadiusPx)
     {
         candidates.Sort(StrongestFirst.Instance);
         int kept = 0;

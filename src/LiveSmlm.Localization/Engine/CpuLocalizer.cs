@@ -9,8 +9,12 @@ using Localization = LiveSmlm.Core.Localization;
 /// The CPU backend of the localization engine: background → wavelet detection → Poisson MLE per ROI
 /// (→ two-emitter fit when one fits poorly), Parallel over the frames of a batch, pooled scratch.
 /// </summary>
-public sealed class CpuLocalizer : ILocalizer
+public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
 {
+    /// <summary>The CPU engine's registry entry: always available, auto's last resort.</summary>
+    public static EngineDescriptor Descriptor { get; } = new(
+        "cpu", "plain C# on every core (Span, SIMD, Parallel)", () => EngineAvailability.Yes, settings => new CpuLocalizer(settings), AutoPriority: 0);
+
     // Fits per Parallel work item in FitBatch: large enough to amortise scheduling, small enough to balance.
     private const int FitsPerChunk = 256;
 
@@ -25,6 +29,7 @@ public sealed class CpuLocalizer : ILocalizer
     private readonly LocalizerSettings _settings;
     private readonly ConcurrentBag<FrameWorkspace> _workspaces = [];
     private readonly RejectionCounts _rejections = new();
+    private readonly StageClock _clock = new(LocalizerStages.Names);
     private readonly List<List<Localization>> _perFrame = [];
     private readonly List<List<Localization>> _shareOutputs = [];
     private readonly List<float[]> _slotElectrons = [];
@@ -47,7 +52,13 @@ public sealed class CpuLocalizer : ILocalizer
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         _settings = settings;
+        var capabilities = EngineCapabilities.HasTemporalBackground | EngineCapabilities.FitsRoiBatches
+            | (settings.MultiEmitter ? EngineCapabilities.MultiEmitter : EngineCapabilities.None);
+        Info = new EngineInfo("cpu", $"CPU: {Environment.ProcessorCount} cores", capabilities);
     }
+
+    /// <inheritdoc />
+    public EngineInfo Info { get; }
 
     public LocalizerSettings Settings => _settings;
 
@@ -61,6 +72,25 @@ public sealed class CpuLocalizer : ILocalizer
     public long MultiEmitterFitsAttempted => Interlocked.Read(ref _pairFits);
 
     public long MultiEmitterFitsAccepted => Interlocked.Read(ref _pairsAccepted);
+
+    /// <inheritdoc />
+    public LocalizerStatistics GetStatistics() => new()
+    {
+        Detections = Detections,
+        FitsAttempted = FitsAttempted,
+        MultiEmitterFitsAttempted = MultiEmitterFitsAttempted,
+        MultiEmitterFitsAccepted = MultiEmitterFitsAccepted,
+        Rejections = _rejections.ToDictionary(),
+        StageSeconds = _clock.Seconds(),
+    };
+
+    /// <summary>Nothing to release: the CPU engine holds only managed buffers.</summary>
+    public void Dispose()
+    {
+    }
+
+    int IRoiBatchFitter.FitBatch(float[] rois, int roiSize, int count, FitOptions options, Span<FitResult> results) =>
+        FitBatch(rois, roiSize, count, options, results);
 
     /// <inheritdoc />
     public void Localize(IReadOnlyList<Frame> frames, List<Localization> output)
@@ -267,7 +297,9 @@ public sealed class CpuLocalizer : ILocalizer
         for (int k = 0; k < frames.Count; k++)
         {
             float[] electrons = _slotElectrons[k], residual = _slotResidual[k], background = _slotBackground[k];
+            long started = StageClock.Start();
             _converter!.Convert(frames[k], electrons);
+            started = _clock.Stop(LocalizerStages.PhotonConversion, started);
             _temporal.Push(electrons);
             _temporal.Median(background);
             for (int i = 0; i < pixels; i++)
@@ -275,6 +307,8 @@ public sealed class CpuLocalizer : ILocalizer
                 float variance = MathF.Max(background[i], MinBackgroundVariance) + (_varianceMap?[i] ?? _uniformVariance);
                 residual[i] = (electrons[i] - background[i]) / MathF.Sqrt(variance);
             }
+
+            _clock.Stop(LocalizerStages.Background, started);
         }
     }
 
@@ -296,6 +330,7 @@ public sealed class CpuLocalizer : ILocalizer
         Interlocked.Add(ref _pairsAccepted, fitter.PairsAccepted);
         _rejections.Add(fitter.Rejections);
         fitter.ClearCounts();
+        _clock.Drain(ws.Clock);
         _workspaces.Add(ws);
     }
 }

@@ -11,10 +11,6 @@ using Localization = LiveSmlm.Core.Localization;
 /// </summary>
 internal sealed class FrameWorkspace
 {
-    // Non-maximum suppression radius in units of σ: maxima closer than this are one spot (or a pair
-    // for the multi-emitter fit), farther ones get their own ROI.
-    private const double SuppressionRadiusInSigma = 1.5;
-
     private readonly LocalizerSettings _settings;
     private readonly float _threshold;
     private readonly int _suppressionRadius;
@@ -29,13 +25,11 @@ internal sealed class FrameWorkspace
         Smooth1 = new float[n];
         Smooth2 = new float[n];
         Scratch = new float[n];
-        Fitter = new RoiFitter(settings);
+        Clock = new StageClock(LocalizerStages.Names);
+        Fitter = new RoiFitter(settings, Clock);
         _threshold = (float)settings.DetectionThresholdFactor;
-        _suppressionRadius = SuppressionRadiusPx(settings.PsfSigmaPx);
+        _suppressionRadius = RoiPolicy.SuppressionRadiusPx(settings.PsfSigmaPx);
     }
-
-    /// <summary>The non-maximum suppression radius for a PSF of <paramref name="sigmaPx"/>: max(1, round(1.5 σ)) px.</summary>
-    internal static int SuppressionRadiusPx(double sigmaPx) => Math.Max(1, (int)Math.Round(SuppressionRadiusInSigma * sigmaPx));
 
     public int Width { get; }
 
@@ -54,10 +48,18 @@ internal sealed class FrameWorkspace
 
     public RoiFitter Fitter { get; }
 
+    /// <summary>This worker's stage times, drained into the engine's when the workspace is returned.</summary>
+    public StageClock Clock { get; }
+
     /// <summary>Frame noise (std of W1) found by the last <see cref="Detect"/>, photoelectrons.</summary>
     public float LastNoise { get; private set; }
 
-    public void Convert(Frame frame, PhotoelectronConverter converter) => converter.Convert(frame, Electrons);
+    public void Convert(Frame frame, PhotoelectronConverter converter)
+    {
+        long started = StageClock.Start();
+        converter.Convert(frame, Electrons);
+        Clock.Stop(LocalizerStages.PhotonConversion, started);
+    }
 
     /// <summary>
     /// Wavelet detection on <paramref name="source"/> (the photoelectrons, or the residual after a
@@ -65,12 +67,14 @@ internal sealed class FrameWorkspace
     /// </summary>
     public void Detect(float[] source)
     {
+        long started = StageClock.Start();
         BSplineWavelet.Smooth(source, Smooth1, Scratch, Width, Height, 1);
         BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
         LastNoise = NoiseEstimate.ClippedStdOfDifference(source, Smooth1);
         BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
 
         PeakFinder.Find(Smooth2, Width, Height, _threshold * LastNoise, _suppressionRadius, Candidates);
+        Clock.Stop(LocalizerStages.Detection, started);
     }
 
     /// <summary>Fits the candidates of the last <see cref="Detect"/> and appends to <paramref name="output"/>.</summary>

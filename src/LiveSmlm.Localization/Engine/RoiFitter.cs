@@ -7,33 +7,12 @@ using Localization = LiveSmlm.Core.Localization;
 /// <summary>
 /// Cuts a ROI around each candidate, fits one emitter, and when that fit is poor tries two emitters
 /// and keeps the better model (likelihood-ratio test); converts accepted fits to localizations.
-/// One per worker thread: holds the ROI scratch buffers, so fitting allocates nothing.
+/// One per worker thread: holds the ROI scratch buffers, so fitting allocates nothing. The policy's
+/// numbers are <see cref="RoiPolicy"/>; both engines call this one definition (the GPU engine after
+/// its kernels did the single fits).
 /// </summary>
-internal sealed class RoiFitter
+public sealed class RoiFitter
 {
-    // A single fit is poor when its log-likelihood ratio exceeds its expectation F·df by this many
-    // standard deviations (F·√(2 df)): LLR ≈ χ²(df), scaled by the excess noise factor for an EMCCD.
-    private const double PoorFitStdDevs = 3.0;
-
-    // ... or when it is wider than the PSF by this many of its own standard deviations (√CRLB_σ):
-    // two emitters 1.2σ apart look like one spot ≈ 1.09σ wide (√(1 + 0.36/2)). Measured on 1000-photon
-    // pairs (b = 10): z ≥ 1.8 in 95 % of cases; isolated spots exceed z = 1.5 in 5–10 % of cases.
-    private const double TryPairSigmaZ = 1.5;
-
-    // Kept as one but flagged PossibleOverlap when it is wider than this many standard deviations
-    // (isolated spots: 99 % below z = 2.4) ...
-    private const double OverlapSigmaZ = 3.0;
-
-    // ... or the pair model gains more than this (isolated spots with a pair fit: 99 % below 13).
-    private const double OverlapLikelihoodGain = 10.0;
-
-    // The pair wins when it lowers the LLR (per unit excess noise) by more than this: the 0.9997
-    // quantile of χ² with 2 degrees of freedom, the difference in free parameters (7 vs 5).
-    private const double PairLikelihoodGain = 16.0;
-
-    // Two results closer than this fraction of σ are the same emitter found from two candidates.
-    private const double DuplicateFractionOfSigma = 0.5;
-
     private readonly LocalizerSettings _settings;
     private readonly FitOptions _options;
     private readonly int _roi;
@@ -42,9 +21,14 @@ internal sealed class RoiFitter
     private readonly double _qe;
     private readonly float[] _pixels;
     private readonly float[] _variance;
+    private readonly StageClock? _clock;
+    private long _pairTicks;
 
-    public RoiFitter(LocalizerSettings settings)
+    /// <summary>A fitter for <paramref name="settings"/>; <paramref name="clock"/> (stages of <see cref="LocalizerStages"/>), when given, is charged with the fit and merge time.</summary>
+    public RoiFitter(LocalizerSettings settings, StageClock? clock = null)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        _clock = clock;
         _settings = settings;
         _options = settings.ToFitOptions();
         _roi = settings.EffectiveRoiSizePx;
@@ -95,6 +79,7 @@ internal sealed class RoiFitter
         float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
         List<Candidate> candidates, int from, int to, int frame, List<Localization> output)
     {
+        long started = StageClock.Start(), pairsBefore = _pairTicks;
         for (int index = from; index < to; index++)
         {
             RoiPlace roi = Place(candidates[index], width, height, frame);
@@ -126,6 +111,12 @@ internal sealed class RoiFitter
             {
                 FitOne(default(ZeroPixels), roi, output);
             }
+        }
+
+        if (_clock is not null)
+        {
+            // The pair fits inside the loop were charged to their own stage already.
+            _clock.Add(LocalizerStages.SingleFits, System.Diagnostics.Stopwatch.GetTimestamp() - started - (_pairTicks - pairsBefore));
         }
     }
 
@@ -170,7 +161,7 @@ internal sealed class RoiFitter
     /// Where the ROI of <paramref name="c"/> is cut: centred, clamped into the frame; AtBorder when
     /// the clamp moved it.
     /// </summary>
-    internal RoiPlace Place(Candidate c, int width, int height, int frame)
+    public RoiPlace Place(Candidate c, int width, int height, int frame)
     {
         int x0 = Math.Clamp(c.X - (_roi / 2), 0, width - _roi);
         int y0 = Math.Clamp(c.Y - (_roi / 2), 0, height - _roi);
@@ -182,18 +173,22 @@ internal sealed class RoiFitter
     /// poor, the rejection count, the flags, the localization. Also the GPU backend's entry, whose
     /// kernel did the single fit on the same pixels (one policy for both backends).
     /// </summary>
-    internal void Accept<TVariance>(in FitResult single, ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
+    public void Accept<TVariance>(in FitResult single, ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
         where TVariance : struct, IPixels
     {
         bool badLikelihood = HasBadLikelihood(single);
         double widthZ = WidthZ(single);
-        bool overlap = badLikelihood || widthZ > OverlapSigmaZ;
+        bool overlap = badLikelihood || widthZ > RoiPolicy.OverlapSigmaZ;
         if (_settings.MultiEmitter && CouldBeTwo(single, badLikelihood, widthZ))
         {
             PairFits++;
+            long pairStarted = StageClock.Start();
             TwoEmitterResult pair = TwoEmitterMle.Fit(pixels, variance, _roi, _sigmaPx, single, _options.MaxIterations, _options.ExcessNoiseFactor);
+            long pairTicks = System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted;
+            _pairTicks += pairTicks;
+            _clock?.Add(LocalizerStages.MultiEmitterFits, pairTicks);
             double gain = (single.LogLikelihoodRatio - pair.LogLikelihoodRatio) / _options.ExcessNoiseFactor;
-            if (IsPlausible(pair) && gain > PairLikelihoodGain)
+            if (IsPlausible(pair) && gain > RoiPolicy.PairLikelihoodGain)
             {
                 PairsAccepted++;
                 output.Add(ToLocalization(roi, pair.X1, pair.Y1, pair.Photons1, pair.Background, _sigmaPx, pair.CrlbX1, pair.CrlbY1, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
@@ -201,7 +196,7 @@ internal sealed class RoiFitter
                 return;
             }
 
-            overlap |= IsPlausible(pair) && gain > OverlapLikelihoodGain;
+            overlap |= IsPlausible(pair) && gain > RoiPolicy.OverlapLikelihoodGain;
         }
 
         if (single.Status != FitStatus.Ok)
@@ -214,17 +209,17 @@ internal sealed class RoiFitter
             single.LogLikelihoodRatio, single.Iterations, overlap ? LocalizationFlags.PossibleOverlap : LocalizationFlags.None));
     }
 
-    // LLR above its expectation F·df by PoorFitStdDevs standard deviations (F·√(2 df)).
+    // LLR above its expectation F·df by RoiPolicy.PoorFitStdDevs standard deviations (F·√(2 df)).
     private bool HasBadLikelihood(in FitResult single)
     {
         int df = (_roi * _roi) - (_options.FitSigma ? 5 : 4);
         double f = _options.ExcessNoiseFactor;
-        return single.LogLikelihoodRatio > f * (df + (PoorFitStdDevs * Math.Sqrt(2.0 * df)));
+        return single.LogLikelihoodRatio > f * (df + (RoiPolicy.PoorFitStdDevs * Math.Sqrt(2.0 * df)));
     }
 
     private static bool CouldBeTwo(in FitResult single, bool badLikelihood, double widthZ) =>
         single.Status is FitStatus.Ok or FitStatus.SigmaOutOfRange or FitStatus.NotConverged
-        && (badLikelihood || widthZ > TryPairSigmaZ);
+        && (badLikelihood || widthZ > RoiPolicy.TryPairSigmaZ);
 
     // (σ − σ_PSF)/√CRLB_σ; 0 when σ is fixed or its CRLB unusable.
     private double WidthZ(in FitResult single) =>
@@ -260,19 +255,22 @@ internal sealed class RoiFitter
         return loc;
     }
 
-    // Keeps, of two localizations closer than DuplicateFractionOfSigma·σ, the more precise one. Sorts
+    // Keeps, of two localizations closer than RoiPolicy.DuplicateFractionOfSigma·σ, the more precise one. Sorts
     // the frame's results by x first, so each is compared only with its neighbours in x: O(n log n)
     // for the thousands of spots of a large dense frame.
     public void RemoveDuplicates(List<Localization> output, int start)
     {
+        ArgumentNullException.ThrowIfNull(output);
         int count = output.Count - start;
         if (count < 2)
         {
             return;
         }
 
+        long started = StageClock.Start();
+
         output.Sort(start, count, ByX.Instance);
-        double limitNm = DuplicateFractionOfSigma * _sigmaPx * _pixelNm;
+        double limitNm = RoiPolicy.DuplicateFractionOfSigma * _sigmaPx * _pixelNm;
         double limit2 = limitNm * limitNm;
         int kept = start;
         for (int i = start; i < output.Count; i++)
@@ -301,6 +299,7 @@ internal sealed class RoiFitter
         }
 
         output.RemoveRange(kept, output.Count - kept);
+        _clock?.Stop(LocalizerStages.DuplicateMerge, started);
     }
 
     private sealed class ByX : IComparer<Localization>
@@ -314,5 +313,6 @@ internal sealed class RoiFitter
         }
     }
 
-    internal readonly record struct RoiPlace(int X0, int Y0, bool AtBorder, int Frame);
+    /// <summary>Where a ROI was cut: its top-left pixel, whether the frame edge moved it, and the frame.</summary>
+    public readonly record struct RoiPlace(int X0, int Y0, bool AtBorder, int Frame);
 }

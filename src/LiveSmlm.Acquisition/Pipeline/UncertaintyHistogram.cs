@@ -1,4 +1,4 @@
-namespace LiveSmlm.Cli.Analysis;
+namespace LiveSmlm.Acquisition.Pipeline;
 
 /// <summary>
 /// Median of the localization uncertainties in constant memory (a stack's localizations are never all

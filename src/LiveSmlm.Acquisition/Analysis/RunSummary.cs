@@ -1,15 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LiveSmlm.Cli.Analysis;
+namespace LiveSmlm.Acquisition.Analysis;
 
-/// <summary>What `analyze` did, as written to summary.json (snake_case keys).</summary>
-public sealed record AnalysisSummary
+/// <summary>What a run did, as written to summary.json (snake_case keys).</summary>
+public sealed record RunSummary
 {
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
@@ -35,6 +36,10 @@ public sealed record AnalysisSummary
 
     public long FitsAttempted { get; init; }
 
+    public long MultiEmitterFitsAttempted { get; init; }
+
+    public long MultiEmitterFitsAccepted { get; init; }
+
     public required IReadOnlyDictionary<string, long> Rejections { get; init; }
 
     public double MedianUncertaintyNm { get; init; }
@@ -44,6 +49,17 @@ public sealed record AnalysisSummary
     public double FramesPerSecond { get; init; }
 
     public double FitsPerSecond { get; init; }
+
+    public double LocalizationsPerSecond { get; init; }
+
+    /// <summary>Process CPU time over wall time: how many cores the run kept busy.</summary>
+    public double CoresUsed { get; init; }
+
+    /// <summary>Thread seconds per stage (reading, engine stages, sink:NAME, channel waits).</summary>
+    public required IReadOnlyDictionary<string, double> StageSeconds { get; init; }
+
+    /// <summary>Each sink's channel (capacity, full-mode), batches written and dropped.</summary>
+    public required IReadOnlyList<Pipeline.SinkStatistics> Sinks { get; init; }
 
     public long PeakWorkingSetBytes { get; init; }
 

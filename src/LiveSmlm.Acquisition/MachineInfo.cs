@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LiveSmlm.Cli;
+namespace LiveSmlm.Acquisition;
 
 /// <summary>Names the machine a figure came from: CPU model, cores, OS, runtime.</summary>
 public static class MachineInfo

@@ -1,0 +1,41 @@
+using System.Threading.Channels;
+using LiveSmlm.Core;
+
+namespace LiveSmlm.Acquisition.Pipeline;
+
+/// <summary>How the data plane is sized. Every channel is bounded; its full-mode is written here.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Frames per localizer call.</summary>
+    public int BatchFrames { get; init; } = 32;
+
+    /// <summary>
+    /// Frame batches queued between the source and the localizer. Full-mode Wait: a source that is a
+    /// file, or a camera with its own buffer, simply waits for the localizer; no frame is dropped.
+    /// </summary>
+    public int FrameBatchesInFlight { get; init; } = 2;
+
+    /// <summary>Called once with the first frame read (e.g. to check the camera baseline against it); may throw.</summary>
+    public Action<Frame>? InspectFirstFrame { get; init; }
+
+    public void Validate()
+    {
+        SettingCheck(BatchFrames is >= 1 and <= 4096, "pipeline.batchFrames", BatchFrames, "[1, 4096] frames");
+        SettingCheck(FrameBatchesInFlight is >= 1 and <= 64, "pipeline.frameBatchesInFlight", FrameBatchesInFlight, "[1, 64] batches");
+    }
+
+    private static void SettingCheck(bool ok, string path, int value, string allowed)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"{path} = {value} is out of range; allowed {allowed}.", path);
+        }
+    }
+}
+
+/// <summary>
+/// A sink and its own bounded channel of localization batches. <see cref="BoundedChannelFullMode.Wait"/>
+/// for anything that must not lose data (files); DropOldest only for previews (the live view), whose
+/// drops are counted.
+/// </summary>
+public sealed record SinkChannel(ILocalizationSink Sink, int Capacity = 4, BoundedChannelFullMode FullMode = BoundedChannelFullMode.Wait);
