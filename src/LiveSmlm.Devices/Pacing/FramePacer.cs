@@ -52,8 +52,9 @@ public sealed class FramePacer
                 return;
             }
 
-            // Timers tick in whole milliseconds: round up so that one wait is enough in the usual case.
-            double waitMs = Math.Max(1, Math.Ceiling(remainingS * 1000));
+            // Timers tick in whole milliseconds: round up (ignoring float dust below a nanosecond) so that
+            // one wait is enough in the usual case.
+            double waitMs = Math.Max(1, Math.Ceiling((remainingS * 1000) - 1e-6));
             await Task.Delay(TimeSpan.FromMilliseconds(waitMs), _clock, cancellationToken).ConfigureAwait(false);
         }
     }
