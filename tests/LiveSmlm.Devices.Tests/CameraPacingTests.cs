@@ -120,4 +120,41 @@ public class CameraPacingTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task ACameraThatStopsDelivering_TimesOutNamingTheFrame()
+    {
+        var clock = new ManualClock();
+        using SimulatedRig rig = TestRigs.Rig(clock: clock);
+        rig.Camera.Connect();
+        rig.Camera.StartSequenceAcquisition(new SequenceOptions { ReadTimeout = TimeSpan.FromSeconds(2) });
+        var frame = new Frame(64, 64);
+        Assert.True(await rig.Camera.TryReadFrameAsync(frame));
+        rig.Camera.InjectStall();
+
+        var e = await Assert.ThrowsAsync<CameraTimeoutException>(() => rig.Camera.TryReadFrameAsync(frame).AsTask());
+        Assert.Equal(1, e.FrameIndex);
+        Assert.Contains("stopped delivering", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, clock.NowSeconds);
+        Assert.False(rig.Camera.IsAcquiring);
+    }
+
+    [Fact]
+    public async Task APooledFrameWithALongerBuffer_IsFilledInItsFirstPixels()
+    {
+        using SimulatedRig pooled = TestRigs.Rig(seed: 3);
+        using SimulatedRig plain = TestRigs.Rig(seed: 3);
+        var big = new Frame(64, 64, new ushort[(64 * 64) + 100]);
+        big.Pixels.AsSpan(64 * 64).Fill(12345);
+        var exact = new Frame(64, 64);
+        foreach ((SimulatedRig rig, Frame frame) in new[] { (pooled, big), (plain, exact) })
+        {
+            rig.Camera.Connect();
+            rig.Camera.StartSequenceAcquisition(new SequenceOptions { FrameCount = 1, Pacing = FramePacing.AsFastAsPossible });
+            Assert.True(await rig.Camera.TryReadFrameAsync(frame));
+        }
+
+        Assert.Equal(exact.Span.ToArray(), big.Span.ToArray());
+        Assert.All(big.Pixels[(64 * 64)..], p => Assert.Equal(12345, p));
+    }
 }

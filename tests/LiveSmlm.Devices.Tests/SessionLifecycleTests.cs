@@ -139,6 +139,34 @@ public sealed class SessionLifecycleTests : IDisposable
         Assert.Equal(SessionState.Connected, session.State);
     }
 
+    [Fact]
+    public void Arm_WithChosenLasers_SwitchesOnOnlyThoseDuringAcquire()
+    {
+        using DeviceSession session = TestRigs.Session(_rig, _registry);
+        session.Connect();
+        session.Arm(new SequenceOptions(), lasersOn: ["640"]);
+        session.Acquire();
+        Assert.Equal((0.0, 150.0), (_rig.Sample.ActivationPowerMw, _rig.Sample.ExcitationPowerMw));
+        session.Stop();
+        Assert.Contains("'488'", Assert.Throws<KeyNotFoundException>(() => session.Arm(new SequenceOptions(), lasersOn: ["488"])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disconnect_WithALaserThatWillNotSwitchOff_DisconnectsEverythingAndSaysWhich()
+    {
+        using DeviceSession session = TestRigs.Session(_rig, _registry);
+        session.Connect();
+        session.Laser("405").SetEmission(true);
+        _rig.Laser("405").InjectFault("no answer", persistent: true);
+
+        var e = Assert.Throws<DeviceFaultException>(session.Disconnect);
+        Assert.Equal("405", e.DeviceName);
+        Assert.Contains("could NOT be switched off", e.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionState.Disconnected, session.State);
+        Assert.False(_rig.Camera.IsConnected || _rig.Lasers.Any(l => l.IsConnected) || _rig.Slm.IsConnected || _rig.Trigger.IsConnected);
+        _rig.Laser("405").ClearFault();
+    }
+
     private static void Call(DeviceSession session, string call)
     {
         switch (call)

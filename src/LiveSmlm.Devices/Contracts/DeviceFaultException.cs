@@ -71,3 +71,32 @@ public sealed class CameraOverflowException : DeviceFaultException
 
     public long BehindFrames { get; }
 }
+
+/// <summary>The camera stopped delivering: no frame came within <see cref="SequenceOptions.ReadTimeout"/> of its due time. The sequence is over.</summary>
+public sealed class CameraTimeoutException : DeviceFaultException
+{
+    public CameraTimeoutException()
+    {
+    }
+
+    public CameraTimeoutException(string message)
+        : base(message)
+    {
+    }
+
+    public CameraTimeoutException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public CameraTimeoutException(string deviceName, long frameIndex, TimeSpan timeout)
+        : base(
+            deviceName,
+            "TryReadFrameAsync",
+            $"the camera stopped delivering: frame {frameIndex} did not come within {timeout.TotalSeconds:G4} s of its due time. Check its cable, trigger and driver.")
+    {
+        FrameIndex = frameIndex;
+    }
+
+    public long FrameIndex { get; }
+}

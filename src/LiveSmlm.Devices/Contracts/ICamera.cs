@@ -71,7 +71,8 @@ public interface ICamera : IDevice
     /// Returns false when the sequence ends (frame count reached, stopped, replay without loop at its
     /// end). Blocks asynchronously until the frame is due (paced) or ready; throws
     /// <see cref="OperationCanceledException"/> on <paramref name="cancellationToken"/>,
-    /// <see cref="DeviceFaultException"/> on a camera fault, <see cref="InvalidOperationException"/>
+    /// <see cref="DeviceFaultException"/> on a camera fault (<see cref="CameraTimeoutException"/> when no
+    /// frame comes within <see cref="SequenceOptions.ReadTimeout"/>), <see cref="InvalidOperationException"/>
     /// when no sequence was started.
     /// </summary>
     ValueTask<bool> TryReadFrameAsync(Frame destination, CancellationToken cancellationToken = default);
@@ -105,6 +106,12 @@ public sealed record SequenceOptions
     /// </summary>
     public int BufferCapacityFrames { get; init; } = DefaultBufferCapacityFrames;
 
+    /// <summary>
+    /// How long a read may wait past its frame's due time before the camera counts as stopped
+    /// (<see cref="CameraTimeoutException"/>); null waits until stopped or cancelled.
+    /// </summary>
+    public TimeSpan? ReadTimeout { get; init; }
+
     public void Validate()
     {
         if (FrameCount is < 0)
@@ -115,6 +122,11 @@ public sealed record SequenceOptions
         if (!Enum.IsDefined(Pacing))
         {
             throw new ArgumentOutOfRangeException(nameof(Pacing), Pacing, "Pacing must be RealTime or AsFastAsPossible.");
+        }
+
+        if (ReadTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReadTimeout), timeout, "ReadTimeout must be > 0, or null to wait until stopped.");
         }
 
         if (BufferCapacityFrames < 1)

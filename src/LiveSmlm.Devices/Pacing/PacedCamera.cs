@@ -131,7 +131,7 @@ public abstract class PacedCamera : ICamera, IFaultInjectable
 
         _faults.ThrowIfFaulted(nameof(StartSequenceAcquisition));
         OnSequenceStarting();
-        _sequenceStop?.Dispose();
+        // The previous source is left to the GC, not disposed: a late reader may still hold its token.
         _sequenceStop = new CancellationTokenSource();
         _options = options;
         _stalled = false;
@@ -150,7 +150,7 @@ public abstract class PacedCamera : ICamera, IFaultInjectable
         }
         catch (ObjectDisposedException)
         {
-            // Disposed by a concurrent Start/Dispose: that sequence is already over.
+            // Disposed by a concurrent Dispose: that sequence is over already.
         }
     }
 
@@ -185,7 +185,10 @@ public abstract class PacedCamera : ICamera, IFaultInjectable
             _faults.ThrowIfFaulted(nameof(TryReadFrameAsync));
             if (_stalled)
             {
-                await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
+                // A camera that stopped delivering: wait for Stop, cancellation or the read timeout.
+                TimeSpan wait = _options.ReadTimeout ?? Timeout.InfiniteTimeSpan;
+                await Task.Delay(wait, _clock, linked.Token).ConfigureAwait(false);
+                throw new CameraTimeoutException(Name, index, wait);
             }
 
             if (_options.Pacing == FramePacing.RealTime)
@@ -240,7 +243,10 @@ public abstract class PacedCamera : ICamera, IFaultInjectable
         _stalled = false;
     }
 
-    /// <summary>Makes the next read wait without end (a camera that stops delivering) until it is cancelled or the sequence stops.</summary>
+    /// <summary>
+    /// Makes reads wait (a camera that stops delivering) until the sequence stops, the read is cancelled, or
+    /// <see cref="SequenceOptions.ReadTimeout"/> passes, which throws <see cref="CameraTimeoutException"/>.
+    /// </summary>
     public void InjectStall() => _stalled = true;
 
     public void Dispose()

@@ -52,15 +52,19 @@ public sealed class SafeLaser : ILaser
 
     public void Connect() => Guard(_inner.Connect);
 
-    /// <summary>Switches emission off, then disconnects the laser.</summary>
+    /// <summary>
+    /// Switches emission off, then disconnects the laser. When the laser did not acknowledge emission off
+    /// it is still disconnected, and then <see cref="DeviceFaultException"/> says so.
+    /// </summary>
     public void Disconnect()
     {
-        if (_inner.IsConnected)
-        {
-            ShutOff(SafetyTrigger.Disconnect);
-        }
-
+        SafetyShutOff? off = _inner.IsConnected ? ShutOff(SafetyTrigger.Disconnect) : null;
         _inner.Disconnect();
+        if (off is { Succeeded: false })
+        {
+            throw new DeviceFaultException(
+                Name, nameof(Disconnect), $"emission could NOT be switched off before disconnecting: {off.Error!.Message}. Switch the laser off by hand.", off.Error);
+        }
     }
 
     public void SetPowerMw(double powerMw)
@@ -115,7 +119,10 @@ public sealed class SafeLaser : ILaser
         return result;
     }
 
-    /// <summary>Switches off, disconnects and leaves the registry.</summary>
+    /// <summary>Leaves the safety registry (the hooks no longer reach this laser); the owner disconnects it.</summary>
+    public void LeaveRegistry() => _registry?.Leave(this);
+
+    /// <summary>Switches off, disconnects, disposes the driver and leaves the registry.</summary>
     public void Dispose()
     {
         if (_disposed)

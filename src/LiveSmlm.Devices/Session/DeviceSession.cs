@@ -24,8 +24,8 @@ public enum SessionState
 /// <para>Transitions:</para>
 /// <list type="table">
 /// <item><term>Connect</term><description>Disconnected → Connected: connects camera, lasers, SLM, trigger (each left safe: emission off, not acquiring). If one fails, those already connected are disconnected and the session stays Disconnected.</description></item>
-/// <item><term>Arm</term><description>Connected | Stopped → Armed: checks the sequence against the camera, emission off.</description></item>
-/// <item><term>Acquire</term><description>Armed → Acquiring: switches every laser's emission on, then starts the camera's sequence. A failure faults the session.</description></item>
+/// <item><term>Arm</term><description>Connected | Stopped → Armed: checks the sequence against the camera, emission off, chooses the lasers to switch on.</description></item>
+/// <item><term>Acquire</term><description>Armed → Acquiring: switches the chosen lasers' emission on, then starts the camera's sequence. A failure faults the session.</description></item>
 /// <item><term>Stop</term><description>Armed | Acquiring → Stopped: stops the camera, switches every laser off. A no-op when Stopped or Faulted.</description></item>
 /// <item><term>Fault</term><description>any connected state → Faulted: as Stop, for an error; the error is kept in <see cref="FaultReason"/>.</description></item>
 /// <item><term>Disconnect</term><description>Connected | Armed | Stopped | Faulted → Disconnected (lasers off first). A no-op when Disconnected; refused while Acquiring (Stop first).</description></item>
@@ -33,12 +33,14 @@ public enum SessionState
 /// <para>Threads: the control thread drives it; <see cref="Fault"/> and <see cref="Stop"/> may also come from the
 /// pipeline or a signal handler. Transitions are serialized by one lock; frames are read from <see cref="Camera"/>
 /// by the pipeline, never through the session.</para>
+/// <para>The session does not own the drivers: it connects and disconnects them; their owner (a rig) disposes them.</para>
 /// </remarks>
 public sealed class DeviceSession : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly SafeLaser[] _lasers;
     private SequenceOptions? _sequence;
+    private SafeLaser[] _lasersOn = [];
     private SessionState _state = SessionState.Disconnected;
     private Exception? _faultReason;
     private bool _disposed;
@@ -147,7 +149,12 @@ public sealed class DeviceSession : IDisposable
         }
     }
 
-    public void Arm(SequenceOptions sequence)
+    /// <summary>
+    /// Arms a sequence: emission off on every laser, the sequence checked against the camera.
+    /// <paramref name="lasersOn"/> names the lasers Acquire switches on (all when null). A laser that
+    /// faults here faults the session.
+    /// </summary>
+    public void Arm(SequenceOptions sequence, IEnumerable<string>? lasersOn = null)
     {
         ArgumentNullException.ThrowIfNull(sequence);
         lock (_lock)
@@ -159,12 +166,22 @@ public sealed class DeviceSession : IDisposable
                 Camera.Require(DeviceCapabilities.UnpacedAcquisition, "acquire as fast as possible");
             }
 
-            foreach (SafeLaser laser in _lasers)
+            SafeLaser[] on = lasersOn is null ? _lasers : [.. lasersOn.Select(Laser)];
+            try
             {
-                laser.SetEmission(false);
+                foreach (SafeLaser laser in _lasers)
+                {
+                    laser.SetEmission(false);
+                }
+            }
+            catch (Exception e)
+            {
+                FaultLocked(e);
+                throw;
             }
 
             _sequence = sequence;
+            _lasersOn = on;
             _state = SessionState.Armed;
         }
     }
@@ -176,7 +193,7 @@ public sealed class DeviceSession : IDisposable
             Require(nameof(Acquire), SessionState.Armed);
             try
             {
-                foreach (SafeLaser laser in _lasers)
+                foreach (SafeLaser laser in _lasersOn)
                 {
                     laser.SetEmission(true);
                 }
@@ -252,7 +269,10 @@ public sealed class DeviceSession : IDisposable
         }
     }
 
-    /// <summary>Stops (if acquiring), switches lasers off, disconnects and leaves the safety registry. Never needs a prior Stop.</summary>
+    /// <summary>
+    /// Stops (if acquiring), switches lasers off, disconnects and leaves the safety registry; never needs a
+    /// prior Stop. A laser that did not switch off is still reported, by the exception of Disconnect.
+    /// </summary>
     public void Dispose()
     {
         lock (_lock)
@@ -269,14 +289,19 @@ public sealed class DeviceSession : IDisposable
                 ShutOffAll(SafetyTrigger.SessionStop);
             }
 
-            if (_state != SessionState.Disconnected)
+            try
             {
-                DisconnectLocked();
+                if (_state != SessionState.Disconnected)
+                {
+                    DisconnectLocked();
+                }
             }
-
-            foreach (SafeLaser laser in _lasers)
+            finally
             {
-                laser.Dispose();
+                foreach (SafeLaser laser in _lasers)
+                {
+                    laser.LeaveRegistry();
+                }
             }
         }
     }
@@ -290,18 +315,45 @@ public sealed class DeviceSession : IDisposable
         return failed;
     }
 
+    // Every device is disconnected even when one fails; the failures are thrown together at the end.
     private void DisconnectLocked()
     {
+        var errors = new List<Exception>();
+
         // Lasers first: light off before anything else lets go.
-        foreach (SafeLaser laser in _lasers)
+        IEnumerable<IDevice> order = _lasers.Cast<IDevice>().Append(Camera);
+        if (Slm is not null)
         {
-            laser.Disconnect();
+            order = order.Append(Slm);
         }
 
-        Camera.Disconnect();
-        Slm?.Disconnect();
-        Trigger?.Disconnect();
+        if (Trigger is not null)
+        {
+            order = order.Append(Trigger);
+        }
+
+        foreach (IDevice device in order)
+        {
+            try
+            {
+                device.Disconnect();
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
+        }
+
         _state = SessionState.Disconnected;
+        if (errors.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(errors[0]);
+        }
+
+        if (errors.Count > 1)
+        {
+            throw new AggregateException($"{errors.Count} devices failed to disconnect cleanly: {string.Join("; ", errors.Select(e => e.Message))}", errors);
+        }
     }
 
     private SafetyShutOff[] ShutOffAll(SafetyTrigger trigger) =>
