@@ -135,7 +135,7 @@ public class CameraPacingTests
         var e = await Assert.ThrowsAsync<CameraTimeoutException>(() => rig.Camera.TryReadFrameAsync(frame).AsTask());
         Assert.Equal(1, e.FrameIndex);
         Assert.Contains("stopped delivering", e.Message, StringComparison.Ordinal);
-        Assert.Equal(2, clock.NowSeconds);
+        Assert.Equal(0.010 + 2, clock.NowSeconds, 9);   // frame 1 was due at 10 ms; then 2 s of nothing
         Assert.False(rig.Camera.IsAcquiring);
     }
 

@@ -179,32 +179,23 @@ public abstract class PacedCamera : ICamera, IFaultInjectable
             return false;
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
         try
         {
             _faults.ThrowIfFaulted(nameof(TryReadFrameAsync));
-            if (_stalled)
-            {
-                // A camera that stopped delivering: wait for Stop, cancellation or the read timeout.
-                TimeSpan wait = _options.ReadTimeout ?? Timeout.InfiniteTimeSpan;
-                await Task.Delay(wait, _clock, linked.Token).ConfigureAwait(false);
-                throw new CameraTimeoutException(Name, index, wait);
-            }
-
-            if (_options.Pacing == FramePacing.RealTime)
+            bool paced = _options.Pacing == FramePacing.RealTime;
+            if (paced)
             {
                 long behind = pacer.FramesBehind(index);
                 if (behind >= _options.BufferCapacityFrames)
                 {
                     throw new CameraOverflowException(Name, index, behind, _options.BufferCapacityFrames);
                 }
-
-                await pacer.WaitUntilDueAsync(index, linked.Token).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
+
+            if ((paced || _stalled) && !await WaitForFrameAsync(pacer, index, paced, stop, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
         }
         catch (DeviceFaultException)
         {
@@ -283,6 +274,39 @@ public abstract class PacedCamera : ICamera, IFaultInjectable
         {
             Disconnect();
             _sequenceStop?.Dispose();
+        }
+    }
+
+    // Waits until the frame is due (paced) and, for a stalled camera, for Stop, cancellation or the
+    // read timeout. False when the sequence was stopped meanwhile.
+    private async ValueTask<bool> WaitForFrameAsync(FramePacer pacer, long index, bool paced, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        // Link only when the caller can cancel: an unpaced replay reads thousands of frames a second.
+        CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token) : null;
+        CancellationToken token = linked?.Token ?? stop.Token;
+        try
+        {
+            if (paced)
+            {
+                await pacer.WaitUntilDueAsync(index, token).ConfigureAwait(false);
+            }
+
+            if (_stalled)
+            {
+                TimeSpan wait = _options.ReadTimeout ?? Timeout.InfiniteTimeSpan;
+                await Task.Delay(wait, _clock, token).ConfigureAwait(false);
+                throw new CameraTimeoutException(Name, index, wait);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            linked?.Dispose();
         }
     }
 
