@@ -167,6 +167,24 @@ public sealed class SessionLifecycleTests : IDisposable
         _rig.Laser("405").ClearFault();
     }
 
+    [Fact]
+    public void ALaserAlreadyBehindASafeLaser_IsKept_AndTwoLasersOfOneName_AreRefused()
+    {
+        using var other = new LaserSafetyRegistry();
+        using var guarded = new SafeLaser(_rig.Laser("405"), other);
+        using (var session = new DeviceSession(_rig.Camera, [guarded, _rig.Laser("640")], safetyRegistry: _registry))
+        {
+            Assert.Same(guarded, session.Laser("405"));
+            Assert.Equal(["640"], _registry.Lasers.Select(l => l.Name));
+        }
+
+        Assert.Empty(_registry.Lasers);
+        Assert.Equal([guarded], other.Lasers);
+        var e = Assert.Throws<ArgumentException>(() => new DeviceSession(_rig.Camera, [_rig.Laser("640"), _rig.Laser("640")], safetyRegistry: _registry));
+        Assert.Contains("'640'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_registry.Lasers);
+    }
+
     private static void Call(DeviceSession session, string call)
     {
         switch (call)

@@ -39,6 +39,7 @@ public sealed class DeviceSession : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly SafeLaser[] _lasers;
+    private readonly SafeLaser[] _wrappedHere;   // the decorators this session made; they leave the registry on Dispose
     private SequenceOptions? _sequence;
     private SafeLaser[] _lasersOn = [];
     private SessionState _state = SessionState.Disconnected;
@@ -46,7 +47,7 @@ public sealed class DeviceSession : IDisposable
     private bool _disposed;
 
     /// <param name="camera">The camera; the session connects it.</param>
-    /// <param name="lasers">Each laser is wrapped in a <see cref="SafeLaser"/> joined to <paramref name="safetyRegistry"/>.</param>
+    /// <param name="lasers">Each laser is wrapped in a <see cref="SafeLaser"/> joined to <paramref name="safetyRegistry"/> (one that already is a SafeLaser is kept as it is).</param>
     /// <param name="slm">An optional SLM.</param>
     /// <param name="trigger">An optional trigger box.</param>
     /// <param name="safetyRegistry">Where the lasers join for Ctrl-C / SIGTERM / exit; the process-wide registry when null.</param>
@@ -57,18 +58,17 @@ public sealed class DeviceSession : IDisposable
         Camera = camera;
         Slm = slm;
         Trigger = trigger;
-        LaserSafetyRegistry registry = safetyRegistry ?? LaserSafetyRegistry.Process;
-        _lasers = lasers.Select(l => new SafeLaser(l, registry)).ToArray();
-        var duplicate = _lasers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
+        ILaser[] given = [.. lasers];
+        var duplicate = given.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            foreach (SafeLaser laser in _lasers)
-            {
-                registry.Leave(laser);
-            }
-
             throw new ArgumentException($"Two lasers are named '{duplicate.Key}'; laser names must be unique in a session.", nameof(lasers));
         }
+
+        // A laser already behind a SafeLaser (in its own registry) is used as it is; the others get one here.
+        LaserSafetyRegistry registry = safetyRegistry ?? LaserSafetyRegistry.Process;
+        _lasers = [.. given.Select(l => l as SafeLaser ?? new SafeLaser(l, registry))];
+        _wrappedHere = [.. _lasers.Where(l => !given.Contains(l))];
     }
 
     public ICamera Camera { get; }
@@ -298,7 +298,7 @@ public sealed class DeviceSession : IDisposable
             }
             finally
             {
-                foreach (SafeLaser laser in _lasers)
+                foreach (SafeLaser laser in _wrappedHere)
                 {
                     laser.LeaveRegistry();
                 }

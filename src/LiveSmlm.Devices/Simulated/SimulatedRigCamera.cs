@@ -11,7 +11,8 @@ namespace LiveSmlm.Devices.Simulated;
 /// <remarks>
 /// Frames are rendered on the reader's thread when they are due. The sample's time runs on across
 /// sequences (dyes bleached in one stay bleached); changing exposure or frame rate restarts the sample
-/// from the rig's seed, as a new field of view would.
+/// from the rig's seed, as a new field of view would. Frame numbers in the sample's ground truth
+/// (<see cref="SimulatedRig.Sample"/>) count the sample's frames since it was made, not the sequence's.
 /// </remarks>
 public sealed class SimulatedRigCamera : PacedCamera
 {
