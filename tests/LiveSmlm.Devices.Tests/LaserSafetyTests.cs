@@ -29,7 +29,7 @@ public sealed class LaserSafetyTests : IDisposable
         Assert.Contains("interlock open", e.Message, StringComparison.Ordinal);
         Assert.Equal(0, rig.Sample.ActivationPowerMw);
         Assert.Equal(0, rig.Laser("405").EmittedPowerMw);
-        Assert.Equal(new SafetyShutOff(SafetyTrigger.LaserException, true, null), laser.LastShutOff);
+        Assert.Equal(new SafetyShutOff("405", SafetyTrigger.LaserException, true, null), laser.LastShutOff);
     }
 
     [Fact]
@@ -114,6 +114,26 @@ public sealed class LaserSafetyTests : IDisposable
         Assert.Equal((0.0, 0.0), (rig.Sample.ActivationPowerMw, rig.Sample.ExcitationPowerMw));
     }
 
+    [Fact]
+    public void SessionStop_WithALaserThatWillNotSwitchOff_FaultsTheSessionNamingThatLaser()
+    {
+        using SimulatedRig rig = TestRigs.Rig();
+        using DeviceSession session = TestRigs.Session(rig, _registry);
+        session.Connect();
+        session.Arm(new SequenceOptions());
+        session.Acquire();
+        rig.Laser("640").InjectFault("no answer", persistent: true);
+
+        var e = Assert.Throws<DeviceFaultException>(session.Stop);
+
+        Assert.Equal("640", e.DeviceName);
+        Assert.Contains("'640'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(SessionState.Faulted, session.State);
+        Assert.False(rig.Camera.IsAcquiring);
+        Assert.Equal(0, rig.Sample.ActivationPowerMw);    // the 405 did switch off
+        rig.Laser("640").ClearFault();
+    }
+
     public static TheoryData<string> Hooks => new() { "Ctrl-C", "SIGTERM", "ProcessExit" };
 
     [Theory]
@@ -141,7 +161,7 @@ public sealed class LaserSafetyTests : IDisposable
             _ => (_registry.HandleProcessExit(), SafetyTrigger.ProcessExit),
         };
 
-        Assert.Equal(4, offs.Count);
+        Assert.Equal(["405", "405", "640", "640"], offs.Select(o => o.LaserName).Order());
         Assert.All(offs, o => Assert.True(o.Succeeded));
         Assert.All(offs, o => Assert.Equal(trigger, o.Trigger));
         foreach (SimulatedRig rig in new[] { rigA, rigB })

@@ -54,6 +54,38 @@ public class SimulatedActivationTests
         Assert.True(Mean(observed, FramesPerStep, FramesPerStep + 5) > 3 * Mean(observed, 20, FramesPerStep));
     }
 
+    [Fact]
+    public async Task PowerChangesFromAControlThread_WhileTheCameraRenders_AlwaysLeaveTheSampleWithTheLaserPower()
+    {
+        using SimulatedRig rig = TestRigs.Rig(seed: 3);
+        SimulatedLaser activation = rig.Laser("405");
+        activation.Connect();
+        activation.SetEmission(true);
+        rig.Camera.Connect();
+        rig.Camera.StartSequenceAcquisition(new SequenceOptions { FrameCount = 40, Pacing = FramePacing.AsFastAsPossible });
+
+        using var done = new CancellationTokenSource();
+        Task control = Task.Run(() =>
+        {
+            for (int i = 0; !done.IsCancellationRequested; i++)
+            {
+                activation.SetPowerMw(i % 2 == 0 ? 50 : 2);
+            }
+        });
+
+        var frame = new Frame(64, 64);
+        int frames = 0;
+        while (await rig.Camera.TryReadFrameAsync(frame))
+        {
+            frames++;
+        }
+
+        await done.CancelAsync();
+        await control;
+        Assert.Equal(40, frames);
+        Assert.Equal(activation.ReadState().SetPowerMw, rig.Sample.ActivationPowerMw);
+    }
+
     private static void AssertClose(double[] expected, double[] observed, int from, int to, double relativeTolerance)
     {
         double e = Mean(expected, from, to);

@@ -98,20 +98,20 @@ public sealed class SafeLaser : ILaser
         SafetyShutOff result;
         if (!_inner.IsConnected)
         {
-            result = new SafetyShutOff(trigger, true, null);
+            result = new SafetyShutOff(Name, trigger, true, null);
         }
         else
         {
             try
             {
                 _inner.SetEmission(false);
-                result = new SafetyShutOff(trigger, true, null);
+                result = new SafetyShutOff(Name, trigger, true, null);
             }
 #pragma warning disable CA1031 // A shut-off must report, not throw: it runs in exit and signal handlers.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                result = new SafetyShutOff(trigger, false, e);
+                result = new SafetyShutOff(Name, trigger, false, e);
             }
         }
 

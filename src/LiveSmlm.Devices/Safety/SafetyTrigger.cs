@@ -26,7 +26,8 @@ public enum SafetyTrigger
 }
 
 /// <summary>One shut-off as a <see cref="SafeLaser"/> recorded it.</summary>
+/// <param name="LaserName">The laser's <see cref="IDevice.Name"/>.</param>
 /// <param name="Trigger">What caused it.</param>
 /// <param name="Succeeded">False when the laser did not acknowledge emission off (see <see cref="Error"/>).</param>
 /// <param name="Error">The laser's error when switching off failed.</param>
-public sealed record SafetyShutOff(SafetyTrigger Trigger, bool Succeeded, Exception? Error);
+public sealed record SafetyShutOff(string LaserName, SafetyTrigger Trigger, bool Succeeded, Exception? Error);

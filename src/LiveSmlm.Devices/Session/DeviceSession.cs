@@ -229,9 +229,9 @@ public sealed class DeviceSession : IDisposable
             if (failed.Length > 0)
             {
                 var error = new DeviceFaultException(
-                    failed[0].Error is DeviceFaultException f ? f.DeviceName : _lasers[0].Name,
+                    failed[0].LaserName,
                     nameof(Stop),
-                    $"{failed.Length} laser(s) did not switch off: {string.Join("; ", failed.Select(x => x.Error!.Message))}. Switch them off by hand.",
+                    $"{failed.Length} laser(s) did not switch off: {string.Join("; ", failed.Select(x => $"'{x.LaserName}': {x.Error!.Message}"))}. Switch them off by hand.",
                     new AggregateException(failed.Select(x => x.Error!)));
                 FaultLocked(error);
                 throw error;
