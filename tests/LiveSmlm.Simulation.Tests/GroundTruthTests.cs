@@ -200,8 +200,9 @@ public class GroundTruthTests
             Camera = new CameraSettings { FrameRateHz = 100, ExposureMs = 20 },
         };
 
-        var e = Assert.Throws<ArgumentException>(() => new SimulatedCamera(settings, 1));
+        var e = Assert.Throws<SettingException>(() => new SimulatedCamera(settings, 1));
         Assert.Contains("camera.exposureMs = 20", e.Message, StringComparison.Ordinal);
+        Assert.Equal("camera.exposureMs", e.Path);
     }
 
     private static (List<ushort[]> Frames, List<GroundTruthEmitter> Truth) Record(SimulationSettings settings, ulong seed)
