@@ -13,7 +13,7 @@ internal static class Program
             return SimulatorBenchmark.Run(args[1..]);
         }
 
-        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR]");
+        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] [--stages PROFILE.json]");
         return 2;
     }
 }
