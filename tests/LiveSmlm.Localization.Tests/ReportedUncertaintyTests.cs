@@ -107,7 +107,7 @@ public class ReportedUncertaintyTests(ITestOutputHelper log)
         double within = ratioX.Concat(ratioY).Count(r => r is >= 0.9 and <= 1.1) / (2.0 * matches.Count);
         Assert.True(within >= 0.9, $"only {within:P1} of the reported uncertainties are within 10 % of the CRLB");
 
-        // The scatter of ~480 positions estimates the bound to ±3 % (1 std): the bound is what is reached.
+        // The scatter of ~500 positions estimates the bound to ±3 % (1 std): the bound is what is reached.
         Assert.InRange(scatterX, 0.88, 1.12);
         Assert.InRange(scatterY, 0.88, 1.12);
     }
