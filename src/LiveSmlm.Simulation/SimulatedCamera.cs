@@ -109,6 +109,13 @@ public sealed class SimulatedCamera : IFrameSource
         set => Volatile.Write(ref _excitationPowerMw, CheckPower(value, nameof(ExcitationPowerMw)));
     }
 
+    /// <summary>
+    /// Stage drift applied to frame <paramref name="frame"/>, nm: the drift model at the middle of the
+    /// frame's exposure, exactly the offset added to every emitter position in that frame.
+    /// </summary>
+    public (double XNm, double YNm, double ZNm) DriftAt(long frame) =>
+        _drift.OffsetAt((frame / _camera.FrameRateHz) + (_camera.ExposureMs / 1000 / 2));
+
     /// <summary>True for a truth id that belongs to a fiducial bead.</summary>
     public bool IsFiducial(long id) => id >= _labels.Count;
 
@@ -132,7 +139,7 @@ public sealed class SimulatedCamera : IFrameSource
         double startS = index / _camera.FrameRateHz;
         double exposureS = _camera.ExposureMs / 1000;
         _ensemble.AdvanceFrame(startS, _camera.FramePeriodS, exposureS, ActivationPowerMw, _onTimes);
-        RenderExpected(index, startS + (exposureS / 2));
+        RenderExpected(index);
 
         _noise.Apply(_expected, _adu, index);
         _adu.AsSpan(0, destination.PixelCount).CopyTo(destination.Span);
@@ -143,11 +150,11 @@ public sealed class SimulatedCamera : IFrameSource
 
     public void Dispose() => _disposed = true;
 
-    private void RenderExpected(long index, double midExposureS)
+    private void RenderExpected(long index)
     {
         _background.CopyTo(_expected, 0);
         _truth.Clear();
-        (double dx, double dy, double dz) = _drift.OffsetAt(midExposureS);
+        (double dx, double dy, double dz) = DriftAt(index);
         double emissionPerS = _photophysics.EmissionRatePerS(ExcitationPowerMw);
         foreach (EmitterOnTime on in _onTimes)
         {

@@ -9,7 +9,8 @@ namespace LiveSmlm.Cli.Commands;
 
 /// <summary>
 /// `livesmlm simulate`: runs the simulated rig of a profile and writes raw.ome.tif, ground-truth.csv
-/// (ThunderSTORM style, frames from 1) and the effective profile.json.
+/// (ThunderSTORM style, frames from 1), ground-truth-drift.csv (the true drift of each frame, frames
+/// from 0) and the effective profile.json.
 /// </summary>
 public static class SimulateCommand
 {
@@ -57,8 +58,8 @@ public static class SimulateCommand
     }
 
     /// <summary>
-    /// Runs the simulated rig for <paramref name="frames"/> frames into DIR/raw.ome.tif and
-    /// DIR/ground-truth.csv. Returns the number of emitter-frames in the ground truth.
+    /// Runs the simulated rig for <paramref name="frames"/> frames into DIR/raw.ome.tif,
+    /// DIR/ground-truth.csv and DIR/ground-truth-drift.csv. Returns the number of emitter-frames in the ground truth.
     /// </summary>
     public static long WriteAcquisition(SimulationSettings settings, long frames, ulong seed, string outDir, Action<long>? progress = null)
     {
@@ -70,6 +71,7 @@ public static class SimulateCommand
         long done = 0;
         using var raw = OmeTiffWriter.Create(Path.Combine(outDir, "raw.ome.tif"), rig.Width, rig.Height, settings.Camera.Model.PixelSizeNm);
         using var truth = new GroundTruthCsvWriter(Path.Combine(outDir, "ground-truth.csv"));
+        using var drift = new DriftCsvWriter(Path.Combine(outDir, "ground-truth-drift.csv"));
         while (rig.TryReadNext(frame))
         {
             // Raw first: the frame is on disk before anything else may fail.
@@ -77,10 +79,13 @@ public static class SimulateCommand
             var on = rig.LastFrameTruth;
             emitters += on.Count;
             truth.Write(AsSpan(on));
+            (double dx, double dy, _) = rig.DriftAt(frame.Index);
+            drift.Write(frame.Index, dx, dy);
             progress?.Invoke(++done);
         }
 
         raw.Complete();
+        drift.Flush();
         return emitters;
     }
 
