@@ -62,10 +62,11 @@ internal static class CrossCorrelation
             scratch[k] = a[k].Conjugate() * b[k] * filter[k];
         }
 
-        Fft2D.Inverse(scratch, width, height);
-
         int rx = Math.Min(maxShiftBins, (width / 2) - 2);
         int ry = Math.Min(maxShiftBins, (height / 2) - 2);
+
+        // Only shifts within ±ry rows (and one more for the sub-bin fit) are read.
+        Fft2D.InverseNearRowZero(scratch, width, height, Math.Min(ry + 1, height / 2));
         float best = float.NegativeInfinity;
         int bx = 0, by = 0;
         for (int dy = -ry; dy <= ry; dy++)

@@ -14,6 +14,28 @@ internal static class Fft2D
 
     public static void Inverse(Complex32[] data, int width, int height) => Transform(data, width, height, inverse: true);
 
+    /// <summary>
+    /// Inverse transform correct only in the rows within ±<paramref name="rowRadius"/> of row 0 (cyclically):
+    /// every column is transformed, then only those rows, which is what a peak search near zero shift reads.
+    /// </summary>
+    public static void InverseNearRowZero(Complex32[] data, int width, int height, int rowRadius)
+    {
+        if (data.Length != width * height)
+        {
+            throw new ArgumentException($"FFT data holds {data.Length} values, not width × height = {width}×{height}.", nameof(data));
+        }
+
+        TransformColumns(data, width, height, inverse: true);
+        var row = new Complex32[width];
+        for (int d = -rowRadius; d <= rowRadius; d++)
+        {
+            int j = ((d % height) + height) % height;
+            Array.Copy(data, j * width, row, 0, width);
+            Run(row, inverse: true);
+            Array.Copy(row, 0, data, j * width, width);
+        }
+    }
+
     private static void Transform(Complex32[] data, int width, int height, bool inverse)
     {
         if (data.Length != width * height)
@@ -29,6 +51,11 @@ internal static class Fft2D
             Array.Copy(row, 0, data, j * width, width);
         }
 
+        TransformColumns(data, width, height, inverse);
+    }
+
+    private static void TransformColumns(Complex32[] data, int width, int height, bool inverse)
+    {
         var column = new Complex32[height];
         for (int i = 0; i < width; i++)
         {
