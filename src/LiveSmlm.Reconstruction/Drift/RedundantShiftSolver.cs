@@ -7,52 +7,59 @@ internal readonly record struct PairShift(int I, int J, double DxNm, double DyNm
 
 /// <summary>
 /// The RCC solution (Wang et al., Opt Express 2014): the drift of each of n windows from the
-/// over-determined pair shifts by least squares with window 0 at zero; pairs that miss the solution by
-/// more than a threshold are dropped and the system solved again, as long as every window stays
-/// connected to window 0 through the pairs that remain.
+/// over-determined pair shifts by least squares with window 0 at zero; the pair that misses the
+/// solution by most, if more than a threshold, is dropped and the system solved again, until none
+/// does, as long as every window stays connected to window 0 through the pairs that remain.
 /// </summary>
 internal static class RedundantShiftSolver
 {
-    /// <summary>Rounds of solve → reject; rejection usually settles after one or two.</summary>
-    private const int MaxRejectionRounds = 5;
-
     public static (double[] XNm, double[] YNm, int Rejected) Solve(int n, IReadOnlyList<PairShift> pairs, double outlierThresholdNm)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         var kept = new List<PairShift>(pairs);
         (double[] x, double[] y) = LeastSquares(n, kept);
         int rejected = 0;
-        for (int round = 0; round < MaxRejectionRounds; round++)
+
+        // One pair at a time, worst first: a single gross outlier pulls the solution and with it the
+        // residuals of the good pairs that share its windows, so dropping every pair above the threshold
+        // at once (as in one pass) would throw good pairs away with it.
+        while (true)
         {
-            var residuals = kept.Select(p => (Pair: p, Miss: Miss(p, x, y))).ToList();
-            var good = residuals.Where(r => r.Miss <= outlierThresholdNm).Select(r => r.Pair).ToList();
-            if (good.Count == kept.Count)
+            int worst = -1;
+            double worstMiss = outlierThresholdNm;
+            for (int k = 0; k < kept.Count; k++)
             {
-                break;
-            }
-
-            // Put the least bad outliers back until every window is connected again.
-            foreach (var r in residuals.Where(r => r.Miss > outlierThresholdNm).OrderBy(r => r.Miss))
-            {
-                if (Connected(n, good))
+                double miss = Miss(kept[k], x, y);
+                if (miss > worstMiss && StaysConnected(n, kept, k))
                 {
-                    break;
+                    worst = k;
+                    worstMiss = miss;
                 }
-
-                good.Add(r.Pair);
             }
 
-            if (good.Count == kept.Count)
+            if (worst < 0)
             {
-                break;
+                return (x, y, rejected);
             }
 
-            rejected += kept.Count - good.Count;
-            kept = good;
+            kept.RemoveAt(worst);
+            rejected++;
             (x, y) = LeastSquares(n, kept);
         }
+    }
 
-        return (x, y, rejected);
+    private static bool StaysConnected(int n, List<PairShift> pairs, int without)
+    {
+        var rest = new List<PairShift>(pairs.Count - 1);
+        for (int k = 0; k < pairs.Count; k++)
+        {
+            if (k != without)
+            {
+                rest.Add(pairs[k]);
+            }
+        }
+
+        return Connected(n, rest);
     }
 
     private static double Miss(PairShift p, double[] x, double[] y) =>

@@ -12,8 +12,8 @@ public sealed class RccDriftEstimatorTests
     public void Rcc_LinearPlusSineDrift_TraceWithinFiveNmRms()
     {
         // simulated-drift.json: 50 nm linear + 20 nm sine per axis over 20,000 frames. 10 dye
-        // localizations per frame (0.1 per µm² of the 10.24 µm field) with 10 nm precision: 200,000 in all.
-        var scenario = DriftScenario.Build("simulated-drift.json", 20_000, 102, 10, 10, 0, seed: 7);
+        // localizations per frame (0.4 per µm² of the 5.1 µm field) with 10 nm precision: 200,000 in all.
+        var scenario = DriftScenario.Build("simulated-drift.json", 20_000, 51, 10, 10, 0, seed: 7);
         var estimator = new RccDriftEstimator(new RccOptions { WidthNm = scenario.WidthNm, HeightNm = scenario.HeightNm, WindowFrames = 1000 });
         estimator.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scenario.Localizations));
 
