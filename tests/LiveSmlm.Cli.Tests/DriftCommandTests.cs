@@ -21,7 +21,7 @@ public class DriftCommandTests
         string locs = tmp.File("locs.csv");
         int rows = WriteDriftingLocalizations(locs, drift, frames: 6_000, seed: 3, picasso: false);
 
-        var (code, stdout, err) = CliRunner.Run("drift", locs, "--window-frames", "1000");
+        var (code, stdout, err) = CliRunner.Run("drift", locs, "--window-frames", "1500");
 
         Assert.True(code == 0, err);
         Assert.Contains("\"method\":\"rcc\"", stdout, StringComparison.Ordinal);
