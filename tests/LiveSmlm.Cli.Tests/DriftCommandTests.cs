@@ -47,6 +47,13 @@ public class DriftCommandTests
         double[][] trace = ReadCsv(tmp.File("out/drift.csv"), "frame,x [nm],y [nm]");
         Assert.Equal(6_000, trace.Length);
         Assert.InRange(RmsAgainst(trace, drift), 0, 5);
+
+        // The Picasso twin: h5dump (independent of our reader) sees the locs table with every row.
+        string hdf5 = tmp.File("out/locs_drift-corrected.hdf5");
+        var dump = Process("h5dump", "-H", hdf5);
+        Assert.Contains("DATASET \"locs\"", dump, StringComparison.Ordinal);
+        Assert.Contains("( 120000 )", dump, StringComparison.Ordinal);
+        Assert.Contains("Pixelsize: 100", File.ReadAllText(tmp.File("out/locs_drift-corrected.yaml")), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -146,6 +153,21 @@ public class DriftCommandTests
         writer.Write(batch.ToArray());
         writer.Complete();
         return batch.Count;
+    }
+
+    private static string Process(string exe, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(start)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        return output;
     }
 
     private static double[][] ReadCsv(string path, string header)

@@ -12,8 +12,9 @@ using Localization = LiveSmlm.Core.Localization;
 /// <summary>
 /// `livesmlm drift LOCS`: estimates the drift of a localization file afterwards (ThunderSTORM CSV or
 /// Picasso HDF5, ours or theirs) with the estimators the live pipeline uses: fiducial beads when the
-/// file has them, else RCC. Writes drift.csv, drift.png, the corrected localizations and their render
-/// beside the input (or in --out), and prints a JSON summary on stdout.
+/// file has them, else RCC. Writes drift.csv, drift.png, the corrected localizations (ThunderSTORM CSV,
+/// and Picasso HDF5 for a Picasso input) and their render beside the input (or in --out), and prints a
+/// JSON summary on stdout.
 /// </summary>
 public static class DriftCommand
 {
@@ -100,6 +101,17 @@ public static class DriftCommand
             writer.Complete();
         }
 
+        // A Picasso file also gets a Picasso twin, with the movie's geometry from its sidecar.
+        string? correctedHdf5 = null;
+        if (Path.GetExtension(locsPath).ToLowerInvariant() is ".hdf5" or ".h5")
+        {
+            correctedHdf5 = Path.Combine(dir, Path.GetFileNameWithoutExtension(locsPath) + "_drift-corrected.hdf5");
+            LocalizationSetInfo picasso = PicassoHdf5Reader.ReadSidecarInfo(locsPath) with { Is3D = info.Is3D };
+            using var writer = new PicassoHdf5Writer(correctedHdf5, picasso);
+            writer.Write(corrected);
+            writer.Complete();
+        }
+
         double renderPixelNm = Math.Max(RenderPixelNm, Math.Max(widthNm, heightNm) / MaxRenderSidePx);
         var renderer = new GaussianRenderer(new RenderSettings { PixelSizeNm = renderPixelNm, WidthNm = widthNm, HeightNm = heightNm });
         renderer.Add(corrected);
@@ -117,6 +129,7 @@ public static class DriftCommand
             ["max_drift_nm"] = Math.Round(maxShift, 2),
             ["drift_csv"] = Path.Combine(dir, "drift.csv"),
             ["corrected"] = correctedPath,
+            ["corrected_hdf5"] = correctedHdf5 ?? string.Empty,
         };
         console.Out.WriteLine(JsonSerializer.Serialize(summary));
         console.Err.WriteLine(string.Create(
