@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(AnalyzeCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(DriftCommand.Create(console));
 
         var config = new InvocationConfiguration
         {

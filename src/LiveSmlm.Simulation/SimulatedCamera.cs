@@ -141,6 +141,13 @@ public sealed class SimulatedCamera : IFrameSource
         set => Volatile.Write(ref _excitationPowerMw, CheckPower(value, nameof(ExcitationPowerMw)));
     }
 
+    /// <summary>
+    /// Stage drift applied to frame <paramref name="frame"/>, nm: the drift model at the middle of the
+    /// frame's exposure, exactly the offset added to every emitter position in that frame.
+    /// </summary>
+    public (double XNm, double YNm, double ZNm) DriftAt(long frame) =>
+        _drift.OffsetAt((frame / _camera.FrameRateHz) + (_camera.ExposureMs / 1000 / 2));
+
     /// <summary>True for a truth id that belongs to a fiducial bead.</summary>
     public bool IsFiducial(long id) => id >= _labels.Count;
 

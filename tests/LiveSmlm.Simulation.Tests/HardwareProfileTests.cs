@@ -16,9 +16,9 @@ public sealed class HardwareProfileTests : IDisposable
     public void Dispose() => Directory.Delete(_tempDir, recursive: true);
 
     [Fact]
-    public void ShippedProfiles_AreTheThreeSimulatedRigs()
+    public void ShippedProfiles_AreTheFiveSimulatedRigs()
     {
-        Assert.Equal(["simulated-emccd.json", "simulated-paint.json", "simulated-storm.json"], Directory.GetFiles(ProfileDir, "simulated-*.json").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
+        Assert.Equal(["simulated-drift-beads.json", "simulated-drift.json", "simulated-emccd.json", "simulated-paint.json", "simulated-storm.json"], Directory.GetFiles(ProfileDir, "simulated-*.json").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
     }
 
     [Theory]

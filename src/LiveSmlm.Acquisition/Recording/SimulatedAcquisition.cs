@@ -6,12 +6,14 @@ namespace LiveSmlm.Acquisition.Recording;
 
 /// <summary>
 /// Runs the simulated rig for a number of frames into DIR/raw.ome.tif (the raw recorder) and
-/// DIR/ground-truth.csv (ThunderSTORM style, frames from 1): the `simulate` command's work.
+/// DIR/ground-truth.csv (ThunderSTORM style, frames from 1) and DIR/ground-truth-drift.csv (the true
+/// drift of each frame, frames from 0): the `simulate` command's work.
 /// </summary>
 public static class SimulatedAcquisition
 {
     public const string RawFileName = "raw.ome.tif";
     public const string TruthFileName = "ground-truth.csv";
+    public const string DriftFileName = "ground-truth-drift.csv";
 
     /// <summary>Writes the acquisition; returns the number of emitter-frames in the ground truth.</summary>
     public static long Record(SimulationSettings settings, long frames, ulong seed, string outDir, Action<long>? progress = null)
@@ -29,6 +31,7 @@ public static class SimulatedAcquisition
         long done = 0;
         using var raw = new RawRecorder(Path.Combine(outDir, RawFileName), rig.Width, rig.Height, settings.Camera.Model.PixelSizeNm);
         using var truth = new GroundTruthCsvWriter(Path.Combine(outDir, TruthFileName));
+        using var drift = new DriftCsvWriter(Path.Combine(outDir, DriftFileName));
         while (rig.TryReadNext(frame))
         {
             // Raw first: the frame is on disk before anything else may fail.
@@ -36,10 +39,13 @@ public static class SimulatedAcquisition
             IReadOnlyList<GroundTruthEmitter> on = rig.LastFrameTruth;
             emitters += on.Count;
             truth.Write(AsSpan(on));
+            (double dx, double dy, _) = rig.DriftAt(frame.Index);
+            drift.Write(frame.Index, dx, dy);
             progress?.Invoke(++done);
         }
 
         raw.Complete();
+        drift.Flush();
         return emitters;
     }
 
