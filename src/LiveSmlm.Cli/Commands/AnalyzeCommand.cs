@@ -91,7 +91,7 @@ public static class AnalyzeCommand
             var options = new AnalysisOptions
             {
                 StackPath = stackPath,
-                OutDir = parse.GetValue(outDir)!.FullName,
+                OutDir = CliErrors.RequireFolder(parse.GetValue(outDir)!.FullName, "--out"),
                 Localizer = settings,
                 RenderPixelNm = parse.GetValue(render),
                 BatchFrames = parse.GetValue(batch),
