@@ -183,7 +183,7 @@ public class AnalyzeOptionTests
     public void Engine_IlgpuCpu_IsNamedInTheSummaryAndGivesTheCpuLocalizations()
     {
         using var tmp = new TempDir();
-        DrawStack(tmp, noiseSeed: 12);
+        DrawStack(tmp, noiseSeed: 12, frames: 1); // one frame: ILGPU's CPU accelerator is slow
         List<CsvLoc> cpu = Analyze(tmp, "cpu", [.. Camera.Options(PixelNm), "--engine", "cpu"]);
         List<CsvLoc> ilgpu = Analyze(tmp, "ilgpu", [.. Camera.Options(PixelNm), "--engine", "ilgpu-cpu"]);
 
@@ -247,11 +247,11 @@ public class AnalyzeOptionTests
         }
     }
 
-    private static List<DrawnEmitter> DrawStack(TempDir tmp, int noiseSeed)
+    private static List<DrawnEmitter> DrawStack(TempDir tmp, int noiseSeed, int frames = FrameCount)
     {
-        List<DrawnEmitter> truth = SpotStacks.Grid(Size, Size, FrameCount, Photons);
-        var frames = SpotStacks.Draw(Size, Size, FrameCount, truth, Camera, SigmaPx, Background, noiseSeed);
-        SpotStacks.WriteTiff(tmp.File("stack.ome.tif"), frames, PixelNm);
+        List<DrawnEmitter> truth = SpotStacks.Grid(Size, Size, frames, Photons);
+        var stack = SpotStacks.Draw(Size, Size, frames, truth, Camera, SigmaPx, Background, noiseSeed);
+        SpotStacks.WriteTiff(tmp.File("stack.ome.tif"), stack, PixelNm);
         return truth;
     }
 
