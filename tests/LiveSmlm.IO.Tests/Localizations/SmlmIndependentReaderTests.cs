@@ -27,6 +27,10 @@ public sealed class SmlmIndependentReaderTests : IDisposable
         size = struct.calcsize(layout)
         data = open(folder + '/' + f['name'], 'rb').read()
         assert len(data) == size * f['rows'], (len(data), size, f['rows'])
+        keys = ['format_version', 'name', 'description', 'tags', 'thumbnail', 'sample', 'labeling', 'date', 'author', 'citation', 'email', 'formats', 'files']
+        print('keys', *[k for k in keys if k in m])
+        print('name', m['name'], 'tags', len(m['tags']), 'thumbnail', m['thumbnail'])
+        print('layout', fmt['extension'], f['channel'], f['offset']['x'], f['offset']['y'], *fmt['shape'])
         print('headers', *fmt['headers'])
         print('dtype', *fmt['dtype'])
         print('units', *[u if u else '-' for u in fmt['units']])
@@ -69,7 +73,10 @@ public sealed class SmlmIndependentReaderTests : IDisposable
         File.WriteAllText(script, Decoder);
         string[] lines = Tool.Run("python3", script, folder).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+        Assert.Equal(["format_version", "name", "description", "tags", "thumbnail", "sample", "labeling", "date", "author", "citation", "email", "formats", "files"], Field(lines, "keys"));
+        Assert.Equal(["locs", "tags", "0", "thumbnail", "None"], Field(lines, "name"));
         string[] headers = Field(lines, "headers");
+        Assert.Equal([".bin", "default", "0", "0", .. Enumerable.Repeat("1", headers.Length)], Field(lines, "layout"));
         string[] expectedHeaders = is3D
             ? ["x", "y", "z", "frame", "intensity", "background", "sigma_x", "sigma_y", "uncertainty_x", "uncertainty_y", "uncertainty_z", "log_likelihood_ratio"]
             : ["x", "y", "frame", "intensity", "background", "sigma_x", "sigma_y", "uncertainty_x", "uncertainty_y", "log_likelihood_ratio"];
