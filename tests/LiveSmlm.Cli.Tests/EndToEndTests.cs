@@ -121,6 +121,13 @@ public class EndToEndTests
         Assert.True(json.RootElement.GetProperty("frames_per_second").GetDouble() > 0);
         Assert.Equal("cpu", json.RootElement.GetProperty("engine").GetString());
         Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("machine").GetString()));
+
+        // --frame-size, --emitters and --seconds are the ones measured; 4 drawn spots (1000–3000 photons) per frame are found.
+        Assert.Equal(64, json.RootElement.GetProperty("frame_width").GetInt32());
+        Assert.Equal(64, json.RootElement.GetProperty("frame_height").GetInt32());
+        Assert.Equal(4, json.RootElement.GetProperty("emitters_per_frame").GetInt32());
+        Assert.Equal(0.05, json.RootElement.GetProperty("seconds_per_figure").GetDouble());
+        Assert.InRange(json.RootElement.GetProperty("localizations_per_frame").GetDouble(), 3.5, 4.5);
     }
 
     [Fact]

@@ -108,11 +108,22 @@ public static class BenchCommand
             throw new UsageException($"--frames must be within [10, 1000000] for --accuracy; got {frames}.");
         }
 
+        string[] selected = AccuracyStudy.Profiles.Where(n => only is null || n.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (selected.Length == 0)
+        {
+            throw new UsageException($"--only '{only}' matches none of the profiles: {string.Join(", ", AccuracyStudy.Profiles)}.");
+        }
+
+        if (keepDir is not null)
+        {
+            CliErrors.RequireFolder(keepDir, "--keep");
+        }
+
         string work = keepDir ?? Path.Combine(Path.GetTempPath(), "livesmlm-accuracy-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var rows = new List<AccuracyStudy.Row>();
         try
         {
-            foreach (string name in AccuracyStudy.Profiles.Where(n => only is null || n.Contains(only, StringComparison.OrdinalIgnoreCase)))
+            foreach (string name in selected)
             {
                 string path = Path.Combine(profileDir, name);
                 foreach (double? density in new double?[] { null }.Concat(AccuracyStudy.DensitiesPerUm2.Select(d => (double?)d)))
