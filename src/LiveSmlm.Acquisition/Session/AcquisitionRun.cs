@@ -93,30 +93,34 @@ public static class AcquisitionRun
         using var localizer = new TimedLocalizer(EngineCatalog.Create().Create(request.Engine, settings), latency);
         log?.Invoke($"engine {localizer.Info.Name} ({localizer.Info.Device}); camera {camera.Info.Model} {width}×{height}; {source}");
 
-        // Every output is opened before a laser goes on: an unwritable folder fails here, dark.
-        RawRecorder raw;
+        // Every output is opened (and its header written) before a laser goes on: an unwritable or full folder fails here, dark.
+        RawRecorder? raw = null;
+        var opened = new List<CountingSink>();
+        var watchdog = new LaserWatchdog(session.Lasers, request.LaserPollPeriod, e => session.Fault(e));
+        var windows = new WindowLogSink(request.WindowFrames, () => watchdog.Powers);
+        var uncertainty = new UncertaintySink();
+        string opening = rawPath;
         try
         {
             raw = new RawRecorder(rawPath, width, height, pixelNm);
+            opening = csvPath;
+            opened.Add(new(new WriterSink("csv", new ThunderStormCsvWriter(csvPath, info))));
+            opening = hdfPath;
+            opened.Add(new(new WriterSink("hdf5", new PicassoHdf5Writer(hdfPath, info))));
+            opened.Add(new(new RenderSink(new RenderSettings { PixelSizeNm = request.RenderPixelNm, WidthNm = width * pixelNm, HeightNm = height * pixelNm }, pngPath)));
+            opened.Add(new(uncertainty));
+            opened.Add(new(windows));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new AcquisitionFailedException($"Cannot write '{rawPath}': {e.Message}. Give --out a folder you can write to, with free space; the lasers were not switched on.", e, null);
+            raw?.Dispose();
+            opened.ForEach(x => x.Dispose());
+            throw new AcquisitionFailedException($"Cannot write '{opening}': {e.Message}. Give --out a folder you can write to, with free space; the lasers were not switched on.", e, null);
         }
 
+        CountingSink[] counted = [.. opened];
         using (raw)
         {
-            var watchdog = new LaserWatchdog(session.Lasers, request.LaserPollPeriod, e => session.Fault(e));
-            var windows = new WindowLogSink(request.WindowFrames, () => watchdog.Powers);
-            var uncertainty = new UncertaintySink();
-            CountingSink[] counted =
-            [
-                new(new WriterSink("csv", new ThunderStormCsvWriter(csvPath, info))),
-                new(new WriterSink("hdf5", new PicassoHdf5Writer(hdfPath, info))),
-                new(new RenderSink(new RenderSettings { PixelSizeNm = request.RenderPixelNm, WidthNm = width * pixelNm, HeightNm = height * pixelNm }, pngPath)),
-                new(uncertainty),
-                new(windows),
-            ];
             try
             {
                 return RunSession(request, outDir, session, raw, localizer, latency, watchdog, windows, uncertainty, counted, source, status, cancel);
