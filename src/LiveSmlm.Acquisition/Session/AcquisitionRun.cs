@@ -236,7 +236,7 @@ public static class AcquisitionRun
             windows.Flush();
         }
 
-        AcquisitionSummary summary = Summarize(request, outDir, source, camera, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure);
+        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure);
         string summaryPath = Path.Combine(outDir, SummaryFileName);
         if (failure is null)
         {
@@ -264,6 +264,7 @@ public static class AcquisitionRun
         string outDir,
         string source,
         ICamera camera,
+        EngineInfo engine,
         CameraFrameSource frames,
         RawRecorder raw,
         LocalizationPipeline pipeline,
@@ -292,8 +293,8 @@ public static class AcquisitionRun
             Profile = request.Profile.Name,
             Pacing = request.AsFastAsPossible ? "as-fast-as-possible" : "real-time",
             FrameRateHz = camera.FrameRateHz,
-            Engine = localizerName(result, pipeline),
-            Device = result?.Engine.Device ?? string.Empty,
+            Engine = engine.Name,
+            Device = engine.Device,
             Machine = MachineInfo.Describe(),
             WidthPx = camera.Roi.Width,
             HeightPx = camera.Roi.Height,
@@ -326,8 +327,6 @@ public static class AcquisitionRun
                 PicassoHdf5Writer.YamlPath(Path.Combine(outDir, Hdf5FileName)), Path.Combine(outDir, RenderFileName), Path.Combine(outDir, SummaryFileName),
             ],
         };
-
-        static string localizerName(PipelineResult? r, LocalizationPipeline p) => r?.Engine.Name ?? "unknown (the run failed before it finished)";
     }
 
     /// <summary>The one line for a failed run: what failed, lasers off, what was kept, what to do.</summary>
@@ -339,6 +338,7 @@ public static class AcquisitionRun
             IOException or UnauthorizedAccessException => $"writing the output failed ({failure.Message}); check that '{outDir}' is writable and has free space",
             _ => failure.Message,
         };
+        what = what.TrimEnd('.');
         return string.Create(
             CultureInfo.InvariantCulture,
             $"acquisition stopped after {acquired} of {requested} frames: {what}. The lasers are off; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
