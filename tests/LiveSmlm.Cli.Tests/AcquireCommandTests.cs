@@ -66,13 +66,13 @@ public sealed partial class AcquireCommandTests
         }
 
         const long framesBeforeKill = 100;
-        long frameBytes = 64 * 64 * 2;
+        long pageBytes = (64 * 64 * 2) + 256;   // pixels + IFD (+ the OME-XML once, below)
         using (var process = Process.Start(start)!)
         {
             process.StandardOutput.ReadToEndAsync();
             process.StandardError.ReadToEndAsync();
             var waited = Stopwatch.StartNew();
-            while (!(File.Exists(raw) && new FileInfo(raw).Length > framesBeforeKill * frameBytes) && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            while (!(File.Exists(raw) && new FileInfo(raw).Length > ((framesBeforeKill + 1) * pageBytes) + 4096) && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
             {
                 Thread.Sleep(20);
             }
