@@ -28,6 +28,48 @@ public sealed partial class AcquireCommandTests
     }
 
     [Fact]
+    public void Acquire_Replay_LoopsTheStack_RecordsEveryFrame()
+    {
+        using var tmp = new TempDir();
+        string profile = SmallProfile(tmp);
+        Assert.Equal(0, CliRunner.Run("simulate", "--profile", profile, "--frames", "20", "--out", tmp.File("sim")).ExitCode);
+        var (code, _, err) = CliRunner.Run(
+            "acquire", "--profile", profile, "--frames", "50", "--out", tmp.File("run"), "--engine", "cpu", "--replay", tmp.File("sim/raw.ome.tif"), "--replay-fps", "200");
+
+        Assert.True(code == 0, err);
+        (string info, _) = Tool("tiffinfo", tmp.File("run/raw.ome.tif"));
+        Assert.Equal(50, DirectoryLine().Matches(info).Count);
+        using var json = JsonDocument.Parse(File.ReadAllText(tmp.File("run/summary.json")));
+        Assert.StartsWith("replay of", json.RootElement.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, json.RootElement.GetProperty("frame_rate_hz").GetDouble());
+        Assert.Equal(50, json.RootElement.GetProperty("frames_localized").GetInt64());
+
+        // Frame 20 is the stack's frame 0 again: libtiff's own pixel dump of both pages agrees.
+        (string page0, _) = Tool("tiffinfo", "-d", "-0", tmp.File("run/raw.ome.tif"));
+        (string page20, _) = Tool("tiffinfo", "-d", "-20", tmp.File("run/raw.ome.tif"));
+        Assert.Equal(PixelDump(page0), PixelDump(page20));
+    }
+
+    [Fact]
+    public void Analyze_StackCutShort_ReadsWholeFramesWithWarning()
+    {
+        using var tmp = new TempDir();
+        string profile = SmallProfile(tmp);
+        Assert.Equal(0, CliRunner.Run("simulate", "--profile", profile, "--frames", "6", "--out", tmp.File("sim")).ExitCode);
+        string raw = tmp.File("sim/raw.ome.tif");
+        byte[] bytes = File.ReadAllBytes(raw);
+        File.WriteAllBytes(raw, bytes[..(bytes.Length - 100)]);   // as a crash leaves it: the last page is cut
+
+        var (code, _, err) = CliRunner.Run("analyze", raw, "--profile", profile, "--out", tmp.File("analysis"), "--engine", "cpu");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("warning:", err, StringComparison.Ordinal);
+        Assert.Contains("cut short", err, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(tmp.File("analysis/summary.json")));
+        Assert.Equal(5, json.RootElement.GetProperty("frames").GetInt64());
+    }
+
+    [Fact]
     public void Acquire_ReplayFpsWithoutReplay_IsAUsageError()
     {
         using var tmp = new TempDir();
@@ -136,6 +178,15 @@ public sealed partial class AcquireCommandTests
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"{file} exited {process.ExitCode}: {stderr.Result}");
         return (stdout, stderr.Result);
+    }
+
+    // The hex pixel rows of the first page of a `tiffinfo -d -N` listing (it lists page N and those after it).
+    private static string PixelDump(string info)
+    {
+        string first = info.Split("TIFF Directory", StringSplitOptions.RemoveEmptyEntries)[0];
+        string rows = string.Join('\n', first.Split('\n').Where(l => l.StartsWith(' ') && !l.Contains(':', StringComparison.Ordinal) && !l.Contains("offset", StringComparison.Ordinal)));
+        Assert.True(rows.Length > 64 * 64, "tiffinfo -d printed no pixel rows");
+        return rows;
     }
 
     [GeneratedRegex("^TIFF Directory at offset", RegexOptions.Multiline)]

@@ -159,7 +159,14 @@ public static class AcquisitionRun
             ReadTimeout = request.ReadTimeout ?? TimeSpan.FromSeconds(Math.Max(1, 20 * periodS)),
             BufferCapacityFrames = request.CameraBufferFrames,
         };
-        var frames = new CameraFrameSource(camera, request.Frames, latency, cancel);
+        var clock = new Stopwatch();
+
+        // The camera starts on the reader's thread right before its first read, once the data plane is up.
+        var frames = new CameraFrameSource(camera, request.Frames, latency, cancel, () =>
+        {
+            session.Acquire();
+            clock.Start();
+        });
         var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity))], new PipelineOptions
         {
             BatchFrames = request.BatchFrames,
@@ -167,7 +174,6 @@ public static class AcquisitionRun
             OnFault = e => session.Fault(e),
         });
 
-        var clock = new Stopwatch();
         TimeSpan nextStatus = TimeSpan.Zero;
         AcquisitionStatus Snapshot() => new(
             clock.Elapsed.TotalSeconds,
@@ -187,8 +193,6 @@ public static class AcquisitionRun
         {
             session.Arm(sequence);
             watchdog.Start();
-            session.Acquire();
-            clock.Start();
             result = pipeline.RunAsync(
                 _ =>
                 {

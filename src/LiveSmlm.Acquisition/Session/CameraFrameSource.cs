@@ -20,12 +20,22 @@ public sealed class CameraFrameSource : IFrameSource
     private readonly ICamera _camera;
     private readonly CancellationToken _cancel;
     private readonly LatencyTracker? _latency;
+    private Action? _beforeFirstRead;
     private long _read;
 
-    public CameraFrameSource(ICamera camera, long? frameCount, LatencyTracker? latency, CancellationToken cancel)
+    /// <param name="camera">The camera; its sequence is started by its session.</param>
+    /// <param name="frameCount">The frames asked of the camera (null: until stopped).</param>
+    /// <param name="latency">Where arrival times go; none when null.</param>
+    /// <param name="cancel">Ends a pending read with <see cref="OperationCanceledException"/>.</param>
+    /// <param name="beforeFirstRead">
+    /// Runs once on the reader's thread before the first read: start the camera's sequence here, so
+    /// that a paced camera starts when the data plane is up, not while it is still being set up.
+    /// </param>
+    public CameraFrameSource(ICamera camera, long? frameCount, LatencyTracker? latency, CancellationToken cancel, Action? beforeFirstRead = null)
     {
         ArgumentNullException.ThrowIfNull(camera);
         _camera = camera;
+        _beforeFirstRead = beforeFirstRead;
         _cancel = cancel;
         _latency = latency;
         FrameCount = frameCount;
@@ -48,6 +58,12 @@ public sealed class CameraFrameSource : IFrameSource
     public bool TryReadNext(Frame destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        if (_beforeFirstRead is { } start)
+        {
+            _beforeFirstRead = null;
+            start();
+        }
+
         ValueTask<bool> pending = _camera.TryReadFrameAsync(destination, _cancel);
 
         // The reader is a task of its own: blocking it on a paced camera is its job.
