@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run): installs the independent file readers the tests use
-# when missing (Debian's tiffinfo and h5dump), then builds and runs every test project.
+# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck and python3), then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,7 @@ command -v tiffinfo >/dev/null 2>&1 || need+=(libtiff-tools)
 command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v pngcheck >/dev/null 2>&1 || need+=(pngcheck)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing independent readers for the tests: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

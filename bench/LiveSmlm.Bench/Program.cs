@@ -18,7 +18,7 @@ internal static class Program
             return AcquireBenchmark.Run(args[1..]);
         }
 
-        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] | acquire [--frames N] [--stack-frames N] [--engine NAME]");
+        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] [--stages PROFILE.json] | acquire [--frames N] [--stack-frames N] [--engine NAME]");
         return 2;
     }
 }

@@ -18,6 +18,7 @@ internal static class SimulatorBenchmark
     {
         int frames = 3000;
         string? profileDir = FindProfiles();
+        string? stages = null;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -28,10 +29,19 @@ internal static class SimulatorBenchmark
                 case "--profiles":
                     profileDir = args[i + 1];
                     break;
+                case "--stages":
+                    stages = args[i + 1];
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
             }
+        }
+
+        if (stages is not null)
+        {
+            SimulatorStages.Run(stages, frames);
+            return 0;
         }
 
         Console.WriteLine($"simulator benchmark: {Environment.ProcessorCount} logical cores, {frames} timed frames after {WarmupFrames} warm-up, load average {LoadAverage()}");

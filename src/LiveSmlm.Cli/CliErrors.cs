@@ -45,6 +45,20 @@ public static class CliErrors
         }
     }
 
+    /// <summary>
+    /// Checks that <paramref name="path"/>, given to <paramref name="option"/> as an output folder, is not an
+    /// existing file (creating a folder there would fail with a bare IOException). Returns the path.
+    /// </summary>
+    public static string RequireFolder(string path, string option)
+    {
+        if (File.Exists(path))
+        {
+            throw new UsageException($"{option}: '{path}' is a file; give a folder (it is created if missing).");
+        }
+
+        return path;
+    }
+
     private static bool IsBadInput(Exception ex) => ex is FileNotFoundException
         or DirectoryNotFoundException
         or InvalidDataException

@@ -100,27 +100,17 @@ public sealed record CameraModel
     public double PhotonsToPhotoelectrons(double photons) => photons * QuantumEfficiency;
 
     /// <summary>
-    /// Checks every field; throws <see cref="ArgumentException"/> naming the field, its value and the
-    /// allowed range. <paramref name="prefix"/> names where the model came from (e.g. "camera").
+    /// Checks every field; throws <see cref="SettingException"/> naming the field's path, its value and
+    /// the allowed range. <paramref name="prefix"/> names where the model came from (e.g. "camera").
     /// </summary>
     public void Validate(string prefix = "camera")
     {
-        Require(PixelSizeNm is > 1 and <= 100_000, prefix, "pixelSizeNm", PixelSizeNm, "(1, 100000] nm");
-        Require(BaselineAdu is >= 0 and < 65535, prefix, "baselineAdu", BaselineAdu, "[0, 65535) ADU");
-        Require(ElectronsPerAdu is > 0 and <= 1000, prefix, "electronsPerAdu", ElectronsPerAdu, "(0, 1000] e⁻/ADU");
-        Require(EmGain is >= 1 and <= 10_000, prefix, "emGain", EmGain, "[1, 10000] (1 for sCMOS/CCD)");
-        Require(QuantumEfficiency is > 0 and <= 1, prefix, "quantumEfficiency", QuantumEfficiency, "(0, 1]");
-        Require(ReadNoiseElectrons is >= 0 and <= 1000, prefix, "readNoiseElectrons", ReadNoiseElectrons, "[0, 1000] e⁻");
-    }
-
-    private static void Require(bool ok, string prefix, string field, double value, string range)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException(
-                $"{prefix}.{field} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range; allowed {range}.",
-                field);
-        }
+        SettingValidation.Require(PixelSizeNm is > 1 and <= 100_000, SettingValidation.Join(prefix, "pixelSizeNm"), PixelSizeNm, "(1, 100000] nm");
+        SettingValidation.Require(BaselineAdu is >= 0 and < 65535, SettingValidation.Join(prefix, "baselineAdu"), BaselineAdu, "[0, 65535) ADU");
+        SettingValidation.Require(ElectronsPerAdu is > 0 and <= 1000, SettingValidation.Join(prefix, "electronsPerAdu"), ElectronsPerAdu, "(0, 1000] e⁻/ADU");
+        SettingValidation.Require(EmGain is >= 1 and <= 10_000, SettingValidation.Join(prefix, "emGain"), EmGain, "[1, 10000] (1 for sCMOS/CCD)");
+        SettingValidation.Require(QuantumEfficiency is > 0 and <= 1, SettingValidation.Join(prefix, "quantumEfficiency"), QuantumEfficiency, "(0, 1]");
+        SettingValidation.Require(ReadNoiseElectrons is >= 0 and <= 1000, SettingValidation.Join(prefix, "readNoiseElectrons"), ReadNoiseElectrons, "[0, 1000] e⁻");
     }
 }
 

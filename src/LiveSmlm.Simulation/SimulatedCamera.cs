@@ -10,6 +10,10 @@ namespace LiveSmlm.Simulation;
 /// Called from one thread (IFrameSource). <see cref="ActivationPowerMw"/> and <see cref="ExcitationPowerMw"/>
 /// may be set from any thread; a frame reads each once at its start, so a change applies from the next frame.
 /// Dye ids are 0 … Labels.Count − 1; fiducial beads follow them.
+/// Each frame is made on up to <see cref="MaxDegreeOfParallelism"/> cores: the photophysics and the list
+/// of emitters run on the calling thread, then each block of <see cref="CameraNoise.RowsPerBlock"/> rows
+/// (background, every emitter's PSF in id order, sensor noise from the block's own seeded stream) is one
+/// parallel work item. A pixel's value depends only on the seed and the frame, never on the thread count.
 /// </remarks>
 public sealed class SimulatedCamera : IFrameSource
 {
@@ -34,12 +38,26 @@ public sealed class SimulatedCamera : IFrameSource
     private readonly List<GroundTruthEmitter> _truth = [];
     private readonly double _fiducialPhotonsPerFrame;
     private readonly long? _frameLimit;
+    private readonly List<PsfDraw> _draws = [];
+    private readonly ParallelOptions _parallel;
+    private readonly Action<int> _renderBlock;
+    private readonly int _blockCount;
+    private long _renderIndex;
     private double _activationPowerMw;
     private double _excitationPowerMw;
     private long _nextIndex;
     private bool _disposed;
 
     public SimulatedCamera(SimulationSettings settings, ulong seed, long? frameLimit = null)
+        : this(settings, seed, frameLimit, maxDegreeOfParallelism: -1)
+    {
+    }
+
+    /// <summary>
+    /// A camera that makes each frame on at most <paramref name="maxDegreeOfParallelism"/> threads
+    /// (−1: all cores, 1: the calling thread only). The frames and truth are the same for any value.
+    /// </summary>
+    public SimulatedCamera(SimulationSettings settings, ulong seed, long? frameLimit, int maxDegreeOfParallelism)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -47,6 +65,16 @@ public sealed class SimulatedCamera : IFrameSource
         {
             throw new ArgumentOutOfRangeException(nameof(frameLimit), frameLimit, "frameLimit must be ≥ 0, or null for an endless camera.");
         }
+
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be ≥ 1, or −1 for all cores.");
+        }
+
+        MaxDegreeOfParallelism = maxDegreeOfParallelism;
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        _renderBlock = RenderBlock;
 
         Settings = settings;
         _camera = settings.Camera;
@@ -71,7 +99,11 @@ public sealed class SimulatedCamera : IFrameSource
         _noise = new CameraNoise(_camera.Model, _camera.WidthPx, _camera.HeightPx, Xoshiro256.SplitMix64(ref seed) ^ NoiseStream);
         _expected = new float[_camera.WidthPx * _camera.HeightPx];
         _adu = new ushort[_expected.Length];
+        _blockCount = _noise.BlockCount;
     }
+
+    /// <summary>Most threads one frame is made on; −1 for all cores. Does not change the output.</summary>
+    public int MaxDegreeOfParallelism { get; }
 
     public SimulationSettings Settings { get; }
 
@@ -109,6 +141,13 @@ public sealed class SimulatedCamera : IFrameSource
         set => Volatile.Write(ref _excitationPowerMw, CheckPower(value, nameof(ExcitationPowerMw)));
     }
 
+    /// <summary>
+    /// Stage drift applied to frame <paramref name="frame"/>, nm: the drift model at the middle of the
+    /// frame's exposure, exactly the offset added to every emitter position in that frame.
+    /// </summary>
+    public (double XNm, double YNm, double ZNm) DriftAt(long frame) =>
+        _drift.OffsetAt((frame / _camera.FrameRateHz) + (_camera.ExposureMs / 1000 / 2));
+
     /// <summary>True for a truth id that belongs to a fiducial bead.</summary>
     public bool IsFiducial(long id) => id >= _labels.Count;
 
@@ -132,9 +171,21 @@ public sealed class SimulatedCamera : IFrameSource
         double startS = index / _camera.FrameRateHz;
         double exposureS = _camera.ExposureMs / 1000;
         _ensemble.AdvanceFrame(startS, _camera.FramePeriodS, exposureS, ActivationPowerMw, _onTimes);
-        RenderExpected(index, startS + (exposureS / 2));
+        ListEmitters(index, startS + (exposureS / 2));
 
-        _noise.Apply(_expected, _adu, index);
+        _renderIndex = index;
+        if (MaxDegreeOfParallelism == 1 || _blockCount == 1)
+        {
+            for (int b = 0; b < _blockCount; b++)
+            {
+                RenderBlock(b);
+            }
+        }
+        else
+        {
+            Parallel.For(0, _blockCount, _parallel, _renderBlock);
+        }
+
         _adu.AsSpan(0, destination.PixelCount).CopyTo(destination.Span);
         destination.Index = index;
         destination.TimestampSeconds = startS;
@@ -143,43 +194,73 @@ public sealed class SimulatedCamera : IFrameSource
 
     public void Dispose() => _disposed = true;
 
-    private void RenderExpected(long index, double midExposureS)
+    // The calling thread: this frame's truth and what to draw, in a fixed order (dyes by id, then beads).
+    private void ListEmitters(long index, double midExposureS)
     {
-        _background.CopyTo(_expected, 0);
         _truth.Clear();
+        _draws.Clear();
         (double dx, double dy, double dz) = _drift.OffsetAt(midExposureS);
         double emissionPerS = _photophysics.EmissionRatePerS(ExcitationPowerMw);
         foreach (EmitterOnTime on in _onTimes)
         {
-            Draw(index, on.Id, _labels[on.Id], emissionPerS * on.OnTimeS, dx, dy, dz);
+            List(index, on.Id, _labels[on.Id], emissionPerS * on.OnTimeS, dx, dy, dz);
         }
 
         for (int k = 0; k < _fiducials.Count; k++)
         {
-            Draw(index, _labels.Count + k, _fiducials[k], _fiducialPhotonsPerFrame, dx, dy, dz);
+            List(index, _labels.Count + k, _fiducials[k], _fiducialPhotonsPerFrame, dx, dy, dz);
         }
     }
 
-    private void Draw(long index, long id, SampleLabel label, double photons, double dx, double dy, double dz)
+    private void List(long index, long id, SampleLabel label, double photons, double dx, double dy, double dz)
     {
         double x = label.XNm + dx;
         double y = label.YNm + dy;
         double z = label.ZNm + dz;
         double pixelNm = _camera.Model.PixelSizeNm;
+        double sigmaY = _optics.SigmaYNm(z);
+
+        // Rows the PSF may touch, one spare each side (GaussianPsf clips exactly); a block skips the rest.
+        double reachPx = GaussianPsf.SupportSigmas * sigmaY / pixelNm;
+        double yPx = y / pixelNm;
+        int firstRow = double.IsFinite(yPx) ? (int)Math.Clamp(Math.Floor(yPx - reachPx) - 1, -1, Height) : Height;
+        int lastRow = double.IsFinite(yPx) ? (int)Math.Clamp(Math.Floor(yPx + reachPx) + 1, -1, Height) : -1;
+        _draws.Add(new PsfDraw(x, y, _optics.SigmaXNm(z), sigmaY, photons, firstRow, lastRow));
 
         // A dye drifted off the sensor is not part of this frame's truth (its light that still
         // reaches the edge pixels is drawn all the same).
         bool onSensor = x >= 0 && y >= 0 && x < Width * pixelNm && y < Height * pixelNm;
-        GaussianPsf.AddExpectedPhotons(
-            _expected, Width, Height, pixelNm, x, y, _optics.SigmaXNm(z), _optics.SigmaYNm(z), photons);
         if (onSensor)
         {
             _truth.Add(new GroundTruthEmitter(id, index, x, y, z, photons));
         }
     }
 
+    // One parallel work item: rows [block · RowsPerBlock, …) from background to ADU. Each pixel sums the
+    // emitters in list order, exactly as a whole-image pass would, and the noise stream is the block's own.
+    private void RenderBlock(int block)
+    {
+        int rowStart = block * CameraNoise.RowsPerBlock;
+        int rowEnd = Math.Min(Height, rowStart + CameraNoise.RowsPerBlock);
+        int start = rowStart * Width;
+        int length = (rowEnd - rowStart) * Width;
+        _background.AsSpan(start, length).CopyTo(_expected.AsSpan(start, length));
+        double pixelNm = _camera.Model.PixelSizeNm;
+        foreach (ref readonly PsfDraw d in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_draws))
+        {
+            if (d.LastRow >= rowStart && d.FirstRow < rowEnd)
+            {
+                GaussianPsf.AddExpectedPhotons(_expected, Width, Height, pixelNm, d.XNm, d.YNm, d.SigmaXNm, d.SigmaYNm, d.Photons, rowStart, rowEnd);
+            }
+        }
+
+        _noise.ApplyBlock(_expected, _adu, _renderIndex, block);
+    }
+
     private static double CheckPower(double value, string name) =>
         double.IsFinite(value) && value >= 0
             ? value
             : throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite power ≥ 0 mW.");
+
+    private readonly record struct PsfDraw(double XNm, double YNm, double SigmaXNm, double SigmaYNm, double Photons, int FirstRow, int LastRow);
 }

@@ -162,7 +162,8 @@ public sealed class PipelineTests
     public void Options_OutOfRange_AreRefusedNamingTheField(int batchFrames, int inFlight)
     {
         using var localizer = new CpuLocalizer(TestStacks.Settings);
-        var e = Assert.Throws<ArgumentException>(() => new LocalizationPipeline(new ListSource(TestStacks.Frames), localizer, [], new PipelineOptions { BatchFrames = batchFrames, FrameBatchesInFlight = inFlight }));
-        Assert.Contains(batchFrames is < 1 or > 4096 ? "pipeline.batchFrames" : "pipeline.frameBatchesInFlight", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<SettingException>(() => new LocalizationPipeline(new ListSource(TestStacks.Frames), localizer, [], new PipelineOptions { BatchFrames = batchFrames, FrameBatchesInFlight = inFlight }));
+        Assert.Equal(batchFrames is < 1 or > 4096 ? "pipeline.batchFrames" : "pipeline.frameBatchesInFlight", e.Path);
+        Assert.StartsWith(e.Path + " = ", e.Message, StringComparison.Ordinal);
     }
 }

@@ -102,6 +102,23 @@ public class EndToEndTests
         Assert.Contains(engine, new[] { "cpu", "gpu" });
         Assert.False(string.IsNullOrWhiteSpace(summary.RootElement.GetProperty("device").GetString()));
         Assert.True(locs > 0);
+
+        // Every stage of the data plane is timed, and each sink saw every batch with nothing dropped.
+        JsonElement stages = summary.RootElement.GetProperty("stage_seconds");
+        foreach (string stage in new[] { "reading", "photon_conversion", "detection", "single_fits", "duplicate_merge", "sink:csv", "sink:hdf5", "sink:render" })
+        {
+            Assert.True(stages.GetProperty(stage).GetDouble() > 0, $"stage {stage} took no time");
+        }
+
+        JsonElement sinks = summary.RootElement.GetProperty("sinks");
+        Assert.Equal(4, sinks.GetArrayLength());
+        foreach (JsonElement sink in sinks.EnumerateArray())
+        {
+            Assert.Equal(2, sink.GetProperty("batches").GetInt64()); // 40 frames in batches of 32
+            Assert.Equal(0, sink.GetProperty("dropped_batches").GetInt64());
+            Assert.Equal("Wait", sink.GetProperty("full_mode").GetString());
+        }
+
         string header = RunTool("h5dump", "-H", tmp.File("analysis/locs.hdf5"));
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"( {locs} )"), header, StringComparison.Ordinal);
 
@@ -109,6 +126,26 @@ public class EndToEndTests
         Assert.True(evalCode == 0, evalErr);
         using var json = JsonDocument.Parse(stdout);
         Assert.True(json.RootElement.GetProperty("precision").GetDouble() > 0.95, stdout);
+    }
+
+    [Fact]
+    public void Bench_Pipeline_PrintsEveryStageWithItsShare()
+    {
+        using var tmp = new TempDir();
+        Assert.Equal(0, CliRunner.Run("simulate", "--profile", StormProfile, "--frames", "12", "--out", tmp.Path, "--seed", "3").ExitCode);
+        var (code, stdout, err) = CliRunner.Run("bench", "--pipeline", "--engine", "cpu", "--stack", tmp.File("raw.ome.tif"), "--profile", tmp.File("profile.json"));
+        Assert.True(code == 0, err);
+        Assert.Contains("12 frames 256×256", stdout, StringComparison.Ordinal);
+        foreach (string stage in new[] { "| reading |", "| detection |", "| single_fits |", "| sink:csv |", "| sink:hdf5 |", "| sink:render |", "| channel_wait_reader |" })
+        {
+            Assert.Contains(stage, stdout, StringComparison.Ordinal);
+        }
+
+        // The busy stages' shares add up to 100 %.
+        double shares = stdout.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains(" % |", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l.Split('|')[3].Replace("%", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture));
+        Assert.InRange(shares, 99.0, 101.0);
+        Assert.Contains("bench fits/s of the same engine, same run:", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,6 +158,13 @@ public class EndToEndTests
         Assert.True(json.RootElement.GetProperty("frames_per_second").GetDouble() > 0);
         Assert.Equal("cpu", json.RootElement.GetProperty("engine").GetString());
         Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("machine").GetString()));
+
+        // --frame-size, --emitters and --seconds are the ones measured; 4 drawn spots (1000–3000 photons) per frame are found.
+        Assert.Equal(64, json.RootElement.GetProperty("frame_width").GetInt32());
+        Assert.Equal(64, json.RootElement.GetProperty("frame_height").GetInt32());
+        Assert.Equal(4, json.RootElement.GetProperty("emitters_per_frame").GetInt32());
+        Assert.Equal(0.05, json.RootElement.GetProperty("seconds_per_figure").GetDouble());
+        Assert.InRange(json.RootElement.GetProperty("localizations_per_frame").GetDouble(), 3.5, 4.5);
     }
 
     [Fact]

@@ -157,8 +157,9 @@ public abstract partial class AcceleratorTests
     {
         SkipUnlessPresent();
 
-        var e = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings { MaxIterations = 0 }, 2));
+        var e = Assert.Throws<SettingException>(() => Create(new LocalizerSettings { MaxIterations = 0 }, 2));
         Assert.Contains("maxIterations", e.Message, StringComparison.Ordinal);
+        Assert.Equal("localizer.maxIterations", e.ParamName);
         var launch = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings(), 0));
         Assert.Equal("framesPerLaunch", launch.ParamName);
     }

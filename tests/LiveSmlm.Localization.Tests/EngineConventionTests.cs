@@ -118,6 +118,7 @@ public class EngineConventionTests
 
         var ex = Assert.ThrowsAny<ArgumentException>(() => new CpuLocalizer(bad));
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(field == "pixelSizeNm" ? "localizer.camera.pixelSizeNm" : "localizer." + field, Assert.IsType<SettingException>(ex).Path);
         Assert.Contains("allowed", ex.Message, StringComparison.Ordinal);
     }
 

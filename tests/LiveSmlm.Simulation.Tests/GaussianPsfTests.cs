@@ -39,6 +39,79 @@ public class GaussianPsfTests
     }
 
     [Fact]
+    public void AddExpectedPhotons_InRowBlocks_DrawsOnlyThoseRows_AndTogetherTheWholeImageBitForBit()
+    {
+        const double photons = 4000;
+        (double X, double Y)[] emitters = [(1550.3, 1590.7), (1620.1, 1512.4), (300.5, 3150.2), (3170.9, 60.1)];
+        var whole = new float[Size * Size];
+        foreach (var (x, y) in emitters)
+        {
+            GaussianPsf.AddExpectedPhotons(whole, Size, Size, PixelNm, x, y, 94, 120, photons);
+        }
+
+        var blocks = new float[Size * Size];
+        const int rows = 5; // blocks of 5 rows: emitters straddle block edges
+        for (int start = 0; start < Size; start += rows)
+        {
+            int end = Math.Min(Size, start + rows);
+            var only = new float[Size * Size];
+            foreach (var (x, y) in emitters)
+            {
+                GaussianPsf.AddExpectedPhotons(blocks, Size, Size, PixelNm, x, y, 94, 120, photons, start, end);
+                GaussianPsf.AddExpectedPhotons(only, Size, Size, PixelNm, x, y, 94, 120, photons, start, end);
+            }
+
+            for (int j = 0; j < Size; j++)
+            {
+                for (int i = 0; i < Size; i++)
+                {
+                    if (j < start || j >= end)
+                    {
+                        Assert.Equal(0f, only[(j * Size) + i]);
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(whole, blocks);
+
+        // And each pixel is N · Ex · Ey with an independent erf (MathNet), summed over the emitters.
+        for (int j = 0; j < Size; j++)
+        {
+            for (int i = 0; i < Size; i++)
+            {
+                double expected = 0;
+                foreach (var (x, y) in emitters)
+                {
+                    expected += photons * Fraction(i, x / PixelNm, 0.94) * Fraction(j, y / PixelNm, 1.2);
+                }
+
+                Assert.Equal(expected, blocks[(j * Size) + i], 2e-3 + (expected * 1e-5));
+            }
+        }
+    }
+
+    [Fact]
+    public void AddExpectedPhotons_RowsOutsideTheImage_AreRejected()
+    {
+        var image = new float[Size * Size];
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianPsf.AddExpectedPhotons(image, Size, Size, PixelNm, 100, 100, 94, 94, 10, 4, Size + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianPsf.AddExpectedPhotons(image, Size, Size, PixelNm, 100, 100, 94, 94, 10, 5, 4));
+    }
+
+    private static double Fraction(int pixel, double centrePx, double sigmaPx)
+    {
+        // Pixels beyond the 5σ support are not drawn.
+        if (pixel + 1 < centrePx - (GaussianPsf.SupportSigmas * sigmaPx) - 1 || pixel > centrePx + (GaussianPsf.SupportSigmas * sigmaPx))
+        {
+            return 0;
+        }
+
+        double s = Math.Sqrt(2) * sigmaPx;
+        return 0.5 * (SpecialFunctions.Erf((pixel + 1 - centrePx) / s) - SpecialFunctions.Erf((pixel - centrePx) / s));
+    }
+
+    [Fact]
     public void AddExpectedPhotons_EveryPixel_EqualsProductOfErfDifferences()
     {
         const double x = 1234.5, y = 1777.7, sx = 110, sy = 130, photons = 1000;

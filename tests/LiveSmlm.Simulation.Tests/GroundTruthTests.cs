@@ -147,6 +147,47 @@ public class GroundTruthTests
         Assert.NotEqual(framesA, framesC);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SameSeed_GivesBitIdenticalFramesAndTruth_ForAnyDegreeOfParallelism(bool emccd)
+    {
+        // 64 rows = 4 noise blocks of 16; dense dyes so PSFs straddle the block edges.
+        CameraModel model = emccd ? TestRigs.Scmos with { EmGain = 100, ReadNoiseElectrons = 20 } : TestRigs.Scmos;
+        var settings = TestRigs.Rig(model, 64, new SampleSettings
+        {
+            Microtubules = new MicrotubuleSettings { Count = 6, LengthNm = 6000, LabelsPerUm = 200 },
+            Fiducials = new FiducialSettings { Count = 2 },
+        }, 20) with
+        {
+            Photophysics = new PhotophysicsSettings { SpontaneousActivationPerS = 3 },
+            Background = new BackgroundSettings { UniformPhotonsPerPixel = 20, StructuredPhotonsPerPixel = 10, StructuredScaleNm = 2000 },
+            Drift = new DriftSettings { VelocityXNmPerS = 300, VelocityYNmPerS = -200 },
+        };
+
+        var (framesOne, truthOne) = Record(settings, 11, maxDegreeOfParallelism: 1);
+        var (framesAll, truthAll) = Record(settings, 11, maxDegreeOfParallelism: -1);
+        var (framesThree, truthThree) = Record(settings, 11, maxDegreeOfParallelism: 3);
+
+        Assert.True(truthOne.Count > 100, $"the run must contain emitters; got {truthOne.Count}");
+        Assert.Contains(truthOne, t => Math.Abs((t.YNm / 100 % 16) - 8) > 6); // some within 2 px of a block edge
+        Assert.Equal(framesOne, framesAll);
+        Assert.Equal(truthOne, truthAll);
+        Assert.Equal(framesOne, framesThree);
+        Assert.Equal(truthOne, truthThree);
+    }
+
+    [Fact]
+    public void MaxDegreeOfParallelism_MustBePositiveOrMinusOne()
+    {
+        var settings = TestRigs.Rig(TestRigs.Scmos, 8, TestRigs.EmptySample(), 5);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedCamera(settings, 1, null, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedCamera(settings, 1, null, -2));
+        using var camera = new SimulatedCamera(settings, 1, null, 2);
+        Assert.Equal(2, camera.MaxDegreeOfParallelism);
+    }
+
     [Fact]
     public void Truth_OfMicrotubulesSpillingOverTheEdges_StaysOnTheSensor()
     {
@@ -200,13 +241,14 @@ public class GroundTruthTests
             Camera = new CameraSettings { FrameRateHz = 100, ExposureMs = 20 },
         };
 
-        var e = Assert.Throws<ArgumentException>(() => new SimulatedCamera(settings, 1));
+        var e = Assert.Throws<SettingException>(() => new SimulatedCamera(settings, 1));
         Assert.Contains("camera.exposureMs = 20", e.Message, StringComparison.Ordinal);
+        Assert.Equal("camera.exposureMs", e.Path);
     }
 
-    private static (List<ushort[]> Frames, List<GroundTruthEmitter> Truth) Record(SimulationSettings settings, ulong seed)
+    private static (List<ushort[]> Frames, List<GroundTruthEmitter> Truth) Record(SimulationSettings settings, ulong seed, int maxDegreeOfParallelism = -1)
     {
-        using var camera = new SimulatedCamera(settings, seed);
+        using var camera = new SimulatedCamera(settings, seed, null, maxDegreeOfParallelism);
         var frames = new List<ushort[]>();
         var truth = new List<GroundTruthEmitter>();
         TestRigs.Run(camera, 20, frame =>

@@ -16,9 +16,9 @@ public sealed class HardwareProfileTests : IDisposable
     public void Dispose() => Directory.Delete(_tempDir, recursive: true);
 
     [Fact]
-    public void ShippedProfiles_AreTheThreeSimulatedRigs()
+    public void ShippedProfiles_AreTheFiveSimulatedRigs()
     {
-        Assert.Equal(["simulated-emccd.json", "simulated-paint.json", "simulated-storm.json"], Directory.GetFiles(ProfileDir, "simulated-*.json").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
+        Assert.Equal(["simulated-drift-beads.json", "simulated-drift.json", "simulated-emccd.json", "simulated-paint.json", "simulated-storm.json"], Directory.GetFiles(ProfileDir, "simulated-*.json").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -98,6 +98,9 @@ public sealed class HardwareProfileTests : IDisposable
     [InlineData("\"type\": \"EMCCD\"", "\"type\": \"sCMOS\"", "camera.emGain = 100", "exactly 1 for sCMOS")]
     [InlineData("\"bleachingPerS\": 3", "\"bleachingPerS\": -3", "simulation.photophysics.bleachingPerS = -3", "[0, 1e6]")]
     [InlineData("\"numericalAperture\": 1.49", "\"numericalAperture\": 2.5", "optics.numericalAperture = 2.5", "(0, 1.7]")]
+    [InlineData("{ \"name\": \"647\"", "{ \"name\": \" \"", "lasers[1].name is empty", "give the laser a name")]
+    [InlineData("\"type\": \"EMCCD\"", "\"type\": \"EMCCD2\"", "camera.type = \"EMCCD2\"", "\"sCMOS\" | \"EMCCD\" | \"CCD\"")]
+    [InlineData("\"name\": \"simulated-emccd\"", "\"name\": \"\"", "name is empty", "give the rig a name")]
     public void BadField_IsRejectedWithFileFieldAndAllowedRange(string original, string replacement, string field, string range)
     {
         string path = WriteVariant("simulated-emccd.json", original, replacement);

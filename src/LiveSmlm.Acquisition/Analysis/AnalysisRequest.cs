@@ -27,12 +27,7 @@ public sealed record AnalysisRequest
     {
         ArgumentNullException.ThrowIfNull(Localizer);
         Localizer.Validate();
-        if (RenderPixelNm is < 0.5 or > 1000 || double.IsNaN(RenderPixelNm))
-        {
-            throw new ArgumentException(
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"analysis.renderPixelNm = {RenderPixelNm} is out of range; allowed [0.5, 1000] nm."),
-                nameof(RenderPixelNm));
-        }
+        SettingValidation.Require(RenderPixelNm is >= 0.5 and <= 1000, "analysis.renderPixelNm", RenderPixelNm, "[0.5, 1000] nm");
 
         new Pipeline.PipelineOptions { BatchFrames = BatchFrames }.Validate();
     }

@@ -51,10 +51,7 @@ public sealed class LocalizationPipeline
         _options.Validate();
         foreach (SinkChannel s in sinks)
         {
-            if (s.Capacity is < 1 or > 4096)
-            {
-                throw new ArgumentException($"sink '{s.Sink.Name}': channel capacity = {s.Capacity} is out of range; allowed [1, 4096] batches.", nameof(sinks));
-            }
+            SettingValidation.Require(s.Capacity is >= 1 and <= 4096, $"pipeline.sinks[{s.Sink.Name}].capacity", s.Capacity, "[1, 4096] batches");
         }
 
         _source = source;

@@ -33,16 +33,8 @@ public sealed record PipelineOptions
 
     public void Validate()
     {
-        SettingCheck(BatchFrames is >= 1 and <= 4096, "pipeline.batchFrames", BatchFrames, "[1, 4096] frames");
-        SettingCheck(FrameBatchesInFlight is >= 1 and <= 64, "pipeline.frameBatchesInFlight", FrameBatchesInFlight, "[1, 64] batches");
-    }
-
-    private static void SettingCheck(bool ok, string path, int value, string allowed)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException($"{path} = {value} is out of range; allowed {allowed}.", path);
-        }
+        SettingValidation.Require(BatchFrames is >= 1 and <= 4096, "pipeline.batchFrames", BatchFrames, "[1, 4096] frames");
+        SettingValidation.Require(FrameBatchesInFlight is >= 1 and <= 64, "pipeline.frameBatchesInFlight", FrameBatchesInFlight, "[1, 64] batches");
     }
 }
 

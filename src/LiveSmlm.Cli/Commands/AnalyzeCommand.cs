@@ -104,7 +104,7 @@ public static class AnalyzeCommand
             var options = new AnalysisRequest
             {
                 StackPath = stackPath,
-                OutDir = parse.GetValue(outDir)!.FullName,
+                OutDir = CliErrors.RequireFolder(parse.GetValue(outDir)!.FullName, "--out"),
                 Localizer = settings,
                 RenderPixelNm = renderNm,
                 BatchFrames = batchFrames,

@@ -40,16 +40,24 @@ public static class BenchCommand
         var profiles = new Option<DirectoryInfo>("--profiles") { Description = "Folder holding the shipped profiles (for --accuracy).", DefaultValueFactory = _ => new DirectoryInfo("hardware-profiles") };
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep the accuracy runs' stacks, ground truth and localizations in this folder (default: a temporary folder, deleted)." };
         var only = new Option<string?>("--only") { Description = "Accuracy: run only the profile whose file name contains this text." };
+        var pipeline = new Option<bool>("--pipeline") { Description = "Instead of speed: run the analyze data plane on --stack (or on --frames frames simulated from --profile) and print where the time goes, stage by stage." };
+        var stack = new Option<FileInfo?>("--stack") { Description = "With --pipeline: the stack to analyze (its camera from --profile)." };
+        var profile = new Option<FileInfo>("--profile") { Description = "With --pipeline: the hardware profile (camera, optics; the simulated rig when no --stack).", DefaultValueFactory = _ => new FileInfo(Path.Combine("hardware-profiles", "simulated-storm.json")) };
         var compare = new Option<bool>("--compare-cpu") { Description = "Instead of speed: check the engine's localizations against the CPU engine's on the same frames (count, 1e-3 px, 0.1 % photons); exit 1 when they differ." };
         var command = new Command("bench", "Measure fits/s and end-to-end frames/s of the localization engine (or, with --accuracy, its accuracy on the simulated profiles).")
         {
-            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, compare,
+            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, compare, pipeline, stack, profile,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             if (parse.GetValue(accuracy))
             {
                 return RunAccuracy(console, parse.GetValue(profiles)!.FullName, parse.GetValue(frames), parse.GetValue(json), parse.GetValue(keep)?.FullName, parse.GetValue(only));
+            }
+
+            if (parse.GetValue(pipeline))
+            {
+                return RunPipeline(console, parse.GetValue(profile)!.FullName, parse.GetValue(stack)?.FullName, parse.GetResult(frames) is null ? 2000 : parse.GetValue(frames), parse.GetValue(engine)!, parse.GetValue(json));
             }
 
             double s = parse.GetValue(seconds);
@@ -100,11 +108,22 @@ public static class BenchCommand
             throw new UsageException($"--frames must be within [10, 1000000] for --accuracy; got {frames}.");
         }
 
+        string[] selected = AccuracyStudy.Profiles.Where(n => only is null || n.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (selected.Length == 0)
+        {
+            throw new UsageException($"--only '{only}' matches none of the profiles: {string.Join(", ", AccuracyStudy.Profiles)}.");
+        }
+
+        if (keepDir is not null)
+        {
+            CliErrors.RequireFolder(keepDir, "--keep");
+        }
+
         string work = keepDir ?? Path.Combine(Path.GetTempPath(), "livesmlm-accuracy-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var rows = new List<AccuracyStudy.Row>();
         try
         {
-            foreach (string name in AccuracyStudy.Profiles.Where(n => only is null || n.Contains(only, StringComparison.OrdinalIgnoreCase)))
+            foreach (string name in selected)
             {
                 string path = Path.Combine(profileDir, name);
                 foreach (double? density in new double?[] { null }.Concat(AccuracyStudy.DensitiesPerUm2.Select(d => (double?)d)))
@@ -132,6 +151,40 @@ public static class BenchCommand
         if (json)
         {
             console.Out.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        }
+
+        return CliErrors.Ok;
+    }
+
+    private static int RunPipeline(CliConsole console, string profile, string? stack, long frames, string engine, bool json)
+    {
+        if (frames is < 1 or > 1_000_000)
+        {
+            throw new UsageException($"--frames must be within [1, 1000000] for --pipeline; got {frames}.");
+        }
+
+        if (stack is not null && !File.Exists(stack))
+        {
+            throw new FileNotFoundException($"--stack '{stack}' does not exist.", stack);
+        }
+
+        string name = CliEngines.Check(engine);
+        var report = PipelineBench.Run(profile, stack, frames, name, () =>
+        {
+            var settings = new LocalizerSettings { Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm };
+            using ILocalizer localizer = CliEngines.Create(name, settings);
+            return Measure(localizer, settings, 256, 30, 3).FitsPerSecond;
+        });
+        if (json)
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
+        }
+        else
+        {
+            foreach (string line in PipelineBench.Table(report))
+            {
+                console.Out.WriteLine(line);
+            }
         }
 
         return CliErrors.Ok;

@@ -45,6 +45,7 @@ public static class SimulateCommand
             throw new UsageException($"--frames must be at least 1; got {frames}.");
         }
 
+        CliErrors.RequireFolder(outDir, "--out");
         var profile = HardwareProfile.Load(profilePath);
         Directory.CreateDirectory(outDir);
         profile.Save(Path.Combine(outDir, "profile.json"));

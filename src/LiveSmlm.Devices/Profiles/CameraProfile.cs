@@ -55,22 +55,22 @@ public sealed record CameraProfile
         ExposureMs = ExposureMs,
     };
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming "camera.field", its value and the allowed range.</summary>
+    /// <summary>Throws <see cref="SettingException"/> naming "camera.field", its value and the allowed range.</summary>
     public void Validate(string prefix = "camera")
     {
         if (Type is not (Scmos or Emccd or Ccd))
         {
-            throw new ArgumentException($"{prefix}.type = \"{Type}\" is not a camera type; allowed \"{Scmos}\" | \"{Emccd}\" | \"{Ccd}\".");
+            throw new SettingException(SettingValidation.Join(prefix, "type"), $"= \"{Type}\" is not a camera type; allowed \"{Scmos}\" | \"{Emccd}\" | \"{Ccd}\".", $"\"{Type}\"");
         }
 
         ToCameraModel().Validate(prefix);
         if (Type == Emccd)
         {
-            SettingsCheck.Require(EmGain > 1, prefix + ".emGain", EmGain, "(1, 10000] for an EMCCD");
+            SettingValidation.Require(EmGain > 1, SettingValidation.Join(prefix, "emGain"), EmGain, "(1, 10000] for an EMCCD");
         }
         else
         {
-            SettingsCheck.Require(EmGain == 1, prefix + ".emGain", EmGain, $"exactly 1 for {Type} (no EM register)");
+            SettingValidation.Require(EmGain == 1, SettingValidation.Join(prefix, "emGain"), EmGain, $"exactly 1 for {Type} (no EM register)");
         }
 
         // The sensor part (size, timing) is checked by the same code the simulated camera uses.

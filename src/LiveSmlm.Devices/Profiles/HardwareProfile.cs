@@ -93,19 +93,20 @@ public sealed record HardwareProfile
         {
             if (string.IsNullOrWhiteSpace(Name))
             {
-                throw new ArgumentException("name is empty; give the rig a name.");
+                throw new SettingException("name", "is empty; give the rig a name.");
             }
 
-            SettingsCheck.NotNull(Camera, "camera").Validate("camera");
-            SettingsCheck.NotNull(Optics, "optics").Validate("optics");
+            SettingValidation.NotNull(Camera, "camera").Validate("camera");
+            SettingValidation.NotNull(Optics, "optics").Validate("optics");
             if (Lasers is null)
             {
-                throw new ArgumentException("lasers is missing; it must be an array of lasers.");
+                throw new SettingException("lasers", "is missing; it must be an array of lasers.");
             }
 
             for (int i = 0; i < Lasers.Count; i++)
             {
-                SettingsCheck.NotNull(Lasers[i], $"lasers[{i}]").Validate($"lasers[{i}]");
+                string laser = SettingValidation.Index("lasers", i);
+                SettingValidation.NotNull(Lasers[i], laser).Validate(laser);
             }
 
             if (Simulation is not null)
@@ -113,15 +114,18 @@ public sealed record HardwareProfile
                 Simulation.Validate("simulation");
                 if (ExcitationLaser is null)
                 {
-                    throw new ArgumentException("lasers has no laser with role \"excitation\"; a simulated rig needs one to make its dyes emit.");
+                    throw new SettingException("lasers", "has no laser with role \"excitation\"; a simulated rig needs one to make its dyes emit.");
                 }
             }
         }
+        catch (SettingException e)
+        {
+            throw new ProfileValidationException(sourceName, e.Path, e.Message, e);
+        }
         catch (ArgumentException e)
         {
-            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
-            int space = message.IndexOf(' ', StringComparison.Ordinal);
-            throw new ProfileValidationException(sourceName, space > 0 ? message[..space] : message, message, e);
+            // Not a field check (none is expected here): name what the thrower named, if anything.
+            throw new ProfileValidationException(sourceName, e.ParamName ?? string.Empty, e.Message, e);
         }
     }
 

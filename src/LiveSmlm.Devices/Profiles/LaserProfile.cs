@@ -1,3 +1,4 @@
+using LiveSmlm.Core;
 using LiveSmlm.Simulation;
 
 namespace LiveSmlm.Devices.Profiles;
@@ -27,16 +28,16 @@ public sealed record LaserProfile
     {
         if (string.IsNullOrWhiteSpace(Name))
         {
-            throw new ArgumentException($"{prefix}.name is empty; give the laser a name.");
+            throw new SettingException(SettingValidation.Join(prefix, "name"), "is empty; give the laser a name.");
         }
 
         if (Role is not (ActivationRole or ExcitationRole))
         {
-            throw new ArgumentException($"{prefix}.role = \"{Role}\" is not a laser role; allowed \"{ActivationRole}\" | \"{ExcitationRole}\".");
+            throw new SettingException(SettingValidation.Join(prefix, "role"), $"= \"{Role}\" is not a laser role; allowed \"{ActivationRole}\" | \"{ExcitationRole}\".", $"\"{Role}\"");
         }
 
-        SettingsCheck.Require(WavelengthNm is >= 200 and <= 2000, prefix + ".wavelengthNm", WavelengthNm, "[200, 2000] nm");
-        SettingsCheck.Require(MaxPowerMw is > 0 and <= 100_000, prefix + ".maxPowerMw", MaxPowerMw, "(0, 100000] mW");
-        SettingsCheck.Require(PowerMw >= 0 && PowerMw <= MaxPowerMw, prefix + ".powerMw", PowerMw, $"[0, maxPowerMw = {MaxPowerMw}] mW");
+        SettingValidation.Require(WavelengthNm is >= 200 and <= 2000, SettingValidation.Join(prefix, "wavelengthNm"), WavelengthNm, "[200, 2000] nm");
+        SettingValidation.Require(MaxPowerMw is > 0 and <= 100_000, SettingValidation.Join(prefix, "maxPowerMw"), MaxPowerMw, "(0, 100000] mW");
+        SettingValidation.Require(PowerMw >= 0 && PowerMw <= MaxPowerMw, SettingValidation.Join(prefix, "powerMw"), PowerMw, $"[0, maxPowerMw = {MaxPowerMw}] mW");
     }
 }

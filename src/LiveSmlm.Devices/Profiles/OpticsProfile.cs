@@ -1,3 +1,4 @@
+using LiveSmlm.Core;
 using LiveSmlm.Simulation;
 
 namespace LiveSmlm.Devices.Profiles;
@@ -40,9 +41,9 @@ public sealed record SimulationProfile
 
     public void Validate(string prefix = "simulation")
     {
-        SettingsCheck.NotNull(Sample, prefix + ".sample").Validate(prefix + ".sample");
-        SettingsCheck.NotNull(Photophysics, prefix + ".photophysics").Validate(prefix + ".photophysics");
-        SettingsCheck.NotNull(Background, prefix + ".background").Validate(prefix + ".background");
-        SettingsCheck.NotNull(Drift, prefix + ".drift").Validate(prefix + ".drift");
+        SettingValidation.NotNull(Sample, SettingValidation.Join(prefix, "sample")).Validate(SettingValidation.Join(prefix, "sample"));
+        SettingValidation.NotNull(Photophysics, SettingValidation.Join(prefix, "photophysics")).Validate(SettingValidation.Join(prefix, "photophysics"));
+        SettingValidation.NotNull(Background, SettingValidation.Join(prefix, "background")).Validate(SettingValidation.Join(prefix, "background"));
+        SettingValidation.NotNull(Drift, SettingValidation.Join(prefix, "drift")).Validate(SettingValidation.Join(prefix, "drift"));
     }
 }

@@ -13,7 +13,8 @@ public sealed class GroundTruthCsvWriter : IDisposable
     public const string Header = "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\"";
 
     private readonly StreamWriter _writer;
-    private readonly StringBuilder _line = new(128);
+    // Six numbers of at most 32 characters each, five commas and the newline.
+    private readonly char[] _line = new char[256];
     private bool _disposed;
 
     public GroundTruthCsvWriter(string path)
@@ -35,22 +36,41 @@ public sealed class GroundTruthCsvWriter : IDisposable
     public void Write(ReadOnlySpan<GroundTruthEmitter> emitters)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var c = CultureInfo.InvariantCulture;
+
+        // Formatted into one reused buffer: nothing is allocated per row.
+        Span<char> line = _line;
         foreach (ref readonly var e in emitters)
         {
-            _line.Clear();
-            _line.Append(e.Id.ToString(c)).Append(',')
-                .Append((e.Frame + 1).ToString(c)).Append(',')
-                .Append(e.XNm.ToString("R", c)).Append(',')
-                .Append(e.YNm.ToString("R", c)).Append(',')
-                .Append(e.ZNm.ToString("R", c)).Append(',')
-                .Append(e.Photons.ToString("R", c));
-            _writer.WriteLine(_line);
+            int n = 0;
+            n += Format(e.Id, line[n..]);
+            line[n++] = ',';
+            n += Format(e.Frame + 1, line[n..]);
+            line[n++] = ',';
+            n += Format(e.XNm, line[n..]);
+            line[n++] = ',';
+            n += Format(e.YNm, line[n..]);
+            line[n++] = ',';
+            n += Format(e.ZNm, line[n..]);
+            line[n++] = ',';
+            n += Format(e.Photons, line[n..]);
+            line[n++] = '\n';
+            _writer.Write(line[..n]);
             RowsWritten++;
         }
 
         _writer.Flush();
     }
+
+    private static int Format(long value, Span<char> destination) =>
+        value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture)
+            ? written
+            : throw new InvalidOperationException($"Ground-truth value {value} does not fit the row buffer.");
+
+    // "R": the shortest text that reads back as the same double (what ToString("R") wrote before).
+    private static int Format(double value, Span<char> destination) =>
+        value.TryFormat(destination, out int written, "R", CultureInfo.InvariantCulture)
+            ? written
+            : throw new InvalidOperationException($"Ground-truth value {value} does not fit the row buffer.");
 
     public void Dispose()
     {

@@ -44,6 +44,32 @@ public static class PicassoHdf5Reader
         return Read(path, pixelSizeNm);
     }
 
+    /// <summary>
+    /// What the sidecar .yaml of a Picasso file says about the movie (Pixelsize, Width, Height, Frames; a
+    /// missing size or frame count is 0), so that a derived file (e.g. drift-corrected) can carry the same.
+    /// </summary>
+    public static LocalizationSetInfo ReadSidecarInfo(string path)
+    {
+        string yamlPath = PicassoHdf5Writer.YamlPath(path);
+        FileChecks.RequireExists(yamlPath, "Picasso sidecar yaml");
+        var documents = SidecarYaml.Read(yamlPath);
+        string? pixel = SidecarYaml.Find(documents, "Pixelsize");
+        if (pixel is null || !double.TryParse(pixel, NumberStyles.Float, CultureInfo.InvariantCulture, out double pixelSizeNm) || !(pixelSizeNm > 0))
+        {
+            throw new InvalidDataException($"'{yamlPath}': Pixelsize '{pixel ?? "(missing)"}' must be a positive number of nm.");
+        }
+
+        static int Int(IReadOnlyList<Dictionary<string, string>> docs, string key) =>
+            int.TryParse(SidecarYaml.Find(docs, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0 ? v : 0;
+        return new LocalizationSetInfo
+        {
+            PixelSizeNm = pixelSizeNm,
+            WidthPx = Int(documents, "Width"),
+            HeightPx = Int(documents, "Height"),
+            Frames = Int(documents, "Frames"),
+        };
+    }
+
     /// <summary>Reads with an explicit pixel size (nm), ignoring any sidecar.</summary>
     public static IReadOnlyList<Localization> Read(string path, double pixelSizeNm)
     {

@@ -21,7 +21,9 @@ public sealed class ThunderStormCsvWriter : ILocalizationWriter
 
     private readonly StreamWriter _writer;
     private readonly bool _is3D;
-    private readonly StringBuilder _line = new(256);
+    // One row's characters: formatted in place (TryFormat), so a row allocates nothing.
+    private readonly char[] _line = new char[512];
+    private int _length;
     private long _nextId = 1;
     private bool _disposed;
 
@@ -53,28 +55,31 @@ public sealed class ThunderStormCsvWriter : ILocalizationWriter
         ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (ref readonly var loc in batch)
         {
-            _line.Clear();
-            _line.Append(_nextId++).Append(',');
-            _line.Append((long)loc.Frame + 1).Append(',');
-            Number(loc.XNm).Append(',');
-            Number(loc.YNm).Append(',');
+            _length = 0;
+            Integer(_nextId++);
+            Integer((long)loc.Frame + 1);
+            Number(loc.XNm);
+            Number(loc.YNm);
             if (_is3D)
             {
-                Number(loc.ZNm).Append(',');
+                Number(loc.ZNm);
             }
 
-            Number(Mean(loc.SigmaXNm, loc.SigmaYNm)).Append(',');
-            Number(loc.Photons).Append(',');
-            Number(loc.BackgroundPhotons).Append(',');
-            Number(MathF.Sqrt(loc.BackgroundPhotons)).Append(',');
-            Number(Mean(loc.UncertaintyXNm, loc.UncertaintyYNm)).Append(',');
+            Number(Mean(loc.SigmaXNm, loc.SigmaYNm));
+            Number(loc.Photons);
+            Number(loc.BackgroundPhotons);
+            Number(MathF.Sqrt(loc.BackgroundPhotons));
+            Number(Mean(loc.UncertaintyXNm, loc.UncertaintyYNm));
             if (_is3D)
             {
-                Number(loc.UncertaintyZNm).Append(',');
+                Number(loc.UncertaintyZNm);
             }
 
             Number(loc.LogLikelihoodRatio);
-            _writer.WriteLine(_line);
+
+            // The last field's comma becomes the line end.
+            _line[_length - 1] = '\n';
+            _writer.Write(_line, 0, _length);
         }
 
         _writer.Flush();
@@ -100,6 +105,22 @@ public sealed class ThunderStormCsvWriter : ILocalizationWriter
 
     private static float Mean(float a, float b) => 0.5f * (a + b);
 
-    private StringBuilder Number(float value) =>
-        _line.Append(value.ToString("R", CultureInfo.InvariantCulture));
+    // Round-trip ("R") text of the value, then a comma.
+    private void Number(float value)
+    {
+        if (!value.TryFormat(_line.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"ThunderSTORM CSV row buffer too short for {value}");
+        }
+
+        _length += written;
+        _line[_length++] = ',';
+    }
+
+    private void Integer(long value)
+    {
+        value.TryFormat(_line.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        _line[_length++] = ',';
+    }
 }

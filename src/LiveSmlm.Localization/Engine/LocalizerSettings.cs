@@ -1,5 +1,5 @@
-using System.Globalization;
 using LiveSmlm.Core;
+using static LiveSmlm.Core.SettingValidation;
 
 namespace LiveSmlm.Localization;
 
@@ -76,24 +76,23 @@ public sealed record LocalizerSettings
 
     private const int MinAutoRoi = 5;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field, its value and the allowed range.</summary>
+    /// <summary>Throws <see cref="SettingException"/> naming the first bad field (localizer.…), its value and the allowed range.</summary>
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(Camera, "localizer.camera");
-        Camera.Validate("localizer.camera");
-        Require(PsfSigmaNm is > 0 and <= 5000, nameof(PsfSigmaNm), PsfSigmaNm, "(0, 5000] nm");
-        Require(PsfSigmaPx is >= 0.3 and <= 4, nameof(PsfSigmaNm), PsfSigmaNm,
+        NotNull(Camera, Path("camera")).Validate(Path("camera"));
+        Require(PsfSigmaNm is > 0 and <= 5000, Path("psfSigmaNm"), PsfSigmaNm, "(0, 5000] nm");
+        Require(PsfSigmaPx is >= 0.3 and <= 4, Path("psfSigmaNm"), PsfSigmaNm,
             $"0.3–4 camera pixels, i.e. [{0.3 * Camera.PixelSizeNm}, {4 * Camera.PixelSizeNm}] nm at {Camera.PixelSizeNm} nm pixels");
         Require(RoiSizePx == 0 || (RoiSizePx >= GaussianMle.MinRoiSize + 2 && RoiSizePx <= GaussianMle.MaxRoiSize && RoiSizePx % 2 == 1),
-            nameof(RoiSizePx), RoiSizePx, $"0 (auto) or an odd number in [{GaussianMle.MinRoiSize + 2}, {GaussianMle.MaxRoiSize}] px");
-        Require(DetectionThresholdFactor is > 0 and <= 100, nameof(DetectionThresholdFactor), DetectionThresholdFactor, "(0, 100]");
-        Require(Enum.IsDefined(Background), nameof(Background), (double)Background, "Wavelet or TemporalMedian");
-        Require(TemporalWindowFrames is >= 3 and <= 255, nameof(TemporalWindowFrames), TemporalWindowFrames, "[3, 255] frames");
-        Require(MinPhotons is >= 0 and < 1e9, nameof(MinPhotons), MinPhotons, "[0, 1e9) photons");
-        Require(MinSignalToNoise is >= 0 and <= 1000, nameof(MinSignalToNoise), MinSignalToNoise, "[0, 1000]");
-        Require(MinSigmaFactor is > 0 and < 1, nameof(MinSigmaFactor), MinSigmaFactor, "(0, 1)");
-        Require(MaxSigmaFactor is > 1 and <= 10, nameof(MaxSigmaFactor), MaxSigmaFactor, "(1, 10]");
-        Require(MaxIterations is >= 1 and <= 1000, nameof(MaxIterations), MaxIterations, "[1, 1000]");
+            Path("roiSizePx"), RoiSizePx, $"0 (auto) or an odd number in [{GaussianMle.MinRoiSize + 2}, {GaussianMle.MaxRoiSize}] px");
+        Require(DetectionThresholdFactor is > 0 and <= 100, Path("detectionThresholdFactor"), DetectionThresholdFactor, "(0, 100]");
+        Require(Enum.IsDefined(Background), Path("background"), (double)Background, "Wavelet or TemporalMedian");
+        Require(TemporalWindowFrames is >= 3 and <= 255, Path("temporalWindowFrames"), TemporalWindowFrames, "[3, 255] frames");
+        Require(MinPhotons is >= 0 and < 1e9, Path("minPhotons"), MinPhotons, "[0, 1e9) photons");
+        Require(MinSignalToNoise is >= 0 and <= 1000, Path("minSignalToNoise"), MinSignalToNoise, "[0, 1000]");
+        Require(MinSigmaFactor is > 0 and < 1, Path("minSigmaFactor"), MinSigmaFactor, "(0, 1)");
+        Require(MaxSigmaFactor is > 1 and <= 10, Path("maxSigmaFactor"), MaxSigmaFactor, "(1, 10]");
+        Require(MaxIterations is >= 1 and <= 1000, Path("maxIterations"), MaxIterations, "[1, 1000]");
     }
 
     /// <summary>The per-ROI options these settings imply (lengths in px, counts in photoelectrons).</summary>
@@ -110,13 +109,7 @@ public sealed record LocalizerSettings
         return options;
     }
 
-    private static void Require(bool ok, string field, double value, string range)
-    {
-        if (!ok)
-        {
-            string name = char.ToLowerInvariant(field[0]) + field[1..];
-            throw new ArgumentException(
-                $"localizer.{name} = {value.ToString(CultureInfo.InvariantCulture)} is out of range; allowed {range}.", field);
-        }
-    }
+    private const string Section = "localizer";
+
+    private static string Path(string field) => Join(Section, field);
 }

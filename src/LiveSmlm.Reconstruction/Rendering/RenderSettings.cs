@@ -1,5 +1,5 @@
-using System.Globalization;
 using LiveSmlm.Core;
+using static LiveSmlm.Core.SettingValidation;
 
 namespace LiveSmlm.Reconstruction;
 
@@ -63,38 +63,29 @@ public sealed record RenderSettings
         };
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field and its allowed range.</summary>
+    /// <summary>Throws <see cref="SettingException"/> naming the first bad field (render.…) and its allowed range.</summary>
     public void Validate()
     {
-        Require(double.IsFinite(PixelSizeNm) && PixelSizeNm > 0, "pixelSizeNm", PixelSizeNm, "> 0 nm");
-        Require(double.IsFinite(WidthNm) && WidthNm > 0, "widthNm", WidthNm, "> 0 nm");
-        Require(double.IsFinite(HeightNm) && HeightNm > 0, "heightNm", HeightNm, "> 0 nm");
+        Require(double.IsFinite(PixelSizeNm) && PixelSizeNm > 0, "render.pixelSizeNm", PixelSizeNm, "> 0 nm");
+        Require(double.IsFinite(WidthNm) && WidthNm > 0, "render.widthNm", WidthNm, "> 0 nm");
+        Require(double.IsFinite(HeightNm) && HeightNm > 0, "render.heightNm", HeightNm, "> 0 nm");
         double maxSigmaNm = MaxSigmaInPixels * PixelSizeNm;
         string sigmaRange = $"(0, {Format(maxSigmaNm)}] nm (at most {MaxSigmaInPixels} render pixels)";
         if (FixedSigmaNm is { } fixedSigma)
         {
-            Require(double.IsFinite(fixedSigma) && fixedSigma > 0 && fixedSigma <= maxSigmaNm, "fixedSigmaNm", fixedSigma, sigmaRange);
+            Require(double.IsFinite(fixedSigma) && fixedSigma > 0 && fixedSigma <= maxSigmaNm, "render.fixedSigmaNm", fixedSigma, sigmaRange);
         }
 
-        Require(double.IsFinite(MinSigmaNm) && MinSigmaNm > 0 && MinSigmaNm <= maxSigmaNm, "minSigmaNm", MinSigmaNm, sigmaRange);
-        Require(double.IsFinite(MaxSigmaNm) && MaxSigmaNm >= MinSigmaNm && MaxSigmaNm <= maxSigmaNm, "maxSigmaNm", MaxSigmaNm, $"[minSigmaNm = {Format(MinSigmaNm)}, {Format(maxSigmaNm)}] nm");
-        Require(double.IsFinite(FallbackSigmaNm) && FallbackSigmaNm > 0 && FallbackSigmaNm <= maxSigmaNm, "fallbackSigmaNm", FallbackSigmaNm, sigmaRange);
+        Require(double.IsFinite(MinSigmaNm) && MinSigmaNm > 0 && MinSigmaNm <= maxSigmaNm, "render.minSigmaNm", MinSigmaNm, sigmaRange);
+        Require(double.IsFinite(MaxSigmaNm) && MaxSigmaNm >= MinSigmaNm && MaxSigmaNm <= maxSigmaNm, "render.maxSigmaNm", MaxSigmaNm, $"[minSigmaNm = {Format(MinSigmaNm)}, {Format(maxSigmaNm)}] nm");
+        Require(double.IsFinite(FallbackSigmaNm) && FallbackSigmaNm > 0 && FallbackSigmaNm <= maxSigmaNm, "render.fallbackSigmaNm", FallbackSigmaNm, sigmaRange);
         long pixels = (long)Math.Ceiling(WidthNm / PixelSizeNm) * (long)Math.Ceiling(HeightNm / PixelSizeNm);
         if (pixels > MaxPixelCount)
         {
-            throw new ArgumentException(
-                $"render.widthNm × heightNm / pixelSizeNm² = {pixels} pixels is too large; allowed at most {MaxPixelCount}. Use a larger pixelSizeNm.",
-                nameof(PixelSizeNm));
+            throw new SettingException(
+                "render.pixelSizeNm",
+                $"= {Format(PixelSizeNm)} is too small for the area: widthNm × heightNm / pixelSizeNm² = {pixels} pixels is too large; allowed at most {MaxPixelCount}. Use a larger pixelSizeNm.",
+                Format(PixelSizeNm));
         }
     }
-
-    private static void Require(bool ok, string field, double value, string range)
-    {
-        if (!ok)
-        {
-            throw new ArgumentException($"render.{field} = {Format(value)} is out of range; allowed {range}.", field);
-        }
-    }
-
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -75,8 +75,25 @@ public sealed class CameraNoise
         Parallel.For(0, blocks, b => ApplyBlock(expectedPhotons, adu, frameIndex, b));
     }
 
-    private void ApplyBlock(float[] expected, ushort[] adu, long frameIndex, int block)
+    /// <summary>Number of row blocks (and random streams) of one frame.</summary>
+    public int BlockCount => (_heightPx + RowsPerBlock - 1) / RowsPerBlock;
+
+    /// <summary>
+    /// Fills the rows of one block (rows [block · <see cref="RowsPerBlock"/>, …)) from its own stream
+    /// (seed, frameIndex, block): the same pixels whichever thread runs it and in whatever order.
+    /// </summary>
+    public void ApplyBlock(float[] expected, ushort[] adu, long frameIndex, int block)
     {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(adu);
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, BlockCount);
+        int pixels = _widthPx * _heightPx;
+        if (expected.Length < pixels || adu.Length < pixels)
+        {
+            throw new ArgumentException($"Buffers must hold {pixels} pixels ({_widthPx}×{_heightPx}).");
+        }
+
         var rng = Xoshiro256.ForStream(_seed, (ulong)frameIndex, (ulong)block);
         int start = block * RowsPerBlock * _widthPx;
         int end = Math.Min(_heightPx, (block + 1) * RowsPerBlock) * _widthPx;

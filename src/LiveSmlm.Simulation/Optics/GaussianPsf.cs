@@ -39,7 +39,26 @@ public static class GaussianPsf
         double yNm,
         double sigmaXNm,
         double sigmaYNm,
-        double photons)
+        double photons) =>
+        AddExpectedPhotons(image, widthPx, heightPx, pixelSizeNm, xNm, yNm, sigmaXNm, sigmaYNm, photons, 0, heightPx);
+
+    /// <summary>
+    /// The same, drawn only into rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of the image:
+    /// each pixel gets exactly the value the whole-image call adds to it, so row blocks drawn on different
+    /// threads (each the emitters in the same order) make the same image bit for bit.
+    /// </summary>
+    public static void AddExpectedPhotons(
+        Span<float> image,
+        int widthPx,
+        int heightPx,
+        double pixelSizeNm,
+        double xNm,
+        double yNm,
+        double sigmaXNm,
+        double sigmaYNm,
+        double photons,
+        int rowStart,
+        int rowEnd)
     {
         if (widthPx <= 0 || heightPx <= 0 || image.Length < widthPx * heightPx)
         {
@@ -50,6 +69,11 @@ public static class GaussianPsf
         {
             throw new ArgumentException(
                 $"pixelSizeNm ({pixelSizeNm}), sigmaXNm ({sigmaXNm}) and sigmaYNm ({sigmaYNm}) must be positive.");
+        }
+
+        if (rowStart < 0 || rowEnd > heightPx || rowStart > rowEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Rows [{rowStart}, {rowEnd}) must lie within [0, {heightPx}).");
         }
 
         if (!(photons > 0) || !double.IsFinite(xNm) || !double.IsFinite(yNm))
@@ -64,8 +88,8 @@ public static class GaussianPsf
 
         int x0 = Math.Max(0, (int)Math.Floor(x - (SupportSigmas * sx)));
         int x1 = Math.Min(widthPx - 1, (int)Math.Floor(x + (SupportSigmas * sx)));
-        int y0 = Math.Max(0, (int)Math.Floor(y - (SupportSigmas * sy)));
-        int y1 = Math.Min(heightPx - 1, (int)Math.Floor(y + (SupportSigmas * sy)));
+        int y0 = Math.Max(rowStart, (int)Math.Floor(y - (SupportSigmas * sy)));
+        int y1 = Math.Min(rowEnd - 1, (int)Math.Floor(y + (SupportSigmas * sy)));
         if (x0 > x1 || y0 > y1)
         {
             return;

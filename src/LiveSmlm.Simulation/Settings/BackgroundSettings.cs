@@ -1,3 +1,5 @@
+using LiveSmlm.Core;
+
 namespace LiveSmlm.Simulation;
 
 /// <summary>
@@ -16,8 +18,8 @@ public sealed record BackgroundSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(UniformPhotonsPerPixel is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "uniformPhotonsPerPixel"), UniformPhotonsPerPixel, "[0, 1e6] photons");
-        SettingsCheck.Require(StructuredPhotonsPerPixel is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "structuredPhotonsPerPixel"), StructuredPhotonsPerPixel, "[0, 1e6] photons");
-        SettingsCheck.Require(StructuredScaleNm is >= 10 and <= 1e7, SettingsCheck.Join(prefix, "structuredScaleNm"), StructuredScaleNm, "[10, 1e7] nm");
+        SettingValidation.Require(UniformPhotonsPerPixel is >= 0 and <= 1e6, SettingValidation.Join(prefix, "uniformPhotonsPerPixel"), UniformPhotonsPerPixel, "[0, 1e6] photons");
+        SettingValidation.Require(StructuredPhotonsPerPixel is >= 0 and <= 1e6, SettingValidation.Join(prefix, "structuredPhotonsPerPixel"), StructuredPhotonsPerPixel, "[0, 1e6] photons");
+        SettingValidation.Require(StructuredScaleNm is >= 10 and <= 1e7, SettingValidation.Join(prefix, "structuredScaleNm"), StructuredScaleNm, "[10, 1e7] nm");
     }
 }

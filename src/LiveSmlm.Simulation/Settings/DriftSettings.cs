@@ -1,3 +1,5 @@
+using LiveSmlm.Core;
+
 namespace LiveSmlm.Simulation;
 
 /// <summary>
@@ -30,11 +32,11 @@ public sealed record DriftSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Math.Abs(VelocityXNmPerS) <= 1e4, SettingsCheck.Join(prefix, "velocityXNmPerS"), VelocityXNmPerS, "[-10000, 10000] nm/s");
-        SettingsCheck.Require(Math.Abs(VelocityYNmPerS) <= 1e4, SettingsCheck.Join(prefix, "velocityYNmPerS"), VelocityYNmPerS, "[-10000, 10000] nm/s");
-        SettingsCheck.Require(Math.Abs(VelocityZNmPerS) <= 1e4, SettingsCheck.Join(prefix, "velocityZNmPerS"), VelocityZNmPerS, "[-10000, 10000] nm/s");
-        SettingsCheck.Require(Math.Abs(SineAmplitudeXNm) <= 1e5, SettingsCheck.Join(prefix, "sineAmplitudeXNm"), SineAmplitudeXNm, "[-100000, 100000] nm");
-        SettingsCheck.Require(Math.Abs(SineAmplitudeYNm) <= 1e5, SettingsCheck.Join(prefix, "sineAmplitudeYNm"), SineAmplitudeYNm, "[-100000, 100000] nm");
-        SettingsCheck.Require(SinePeriodS is > 0 and <= 1e7, SettingsCheck.Join(prefix, "sinePeriodS"), SinePeriodS, "(0, 1e7] s");
+        SettingValidation.Require(Math.Abs(VelocityXNmPerS) <= 1e4, SettingValidation.Join(prefix, "velocityXNmPerS"), VelocityXNmPerS, "[-10000, 10000] nm/s");
+        SettingValidation.Require(Math.Abs(VelocityYNmPerS) <= 1e4, SettingValidation.Join(prefix, "velocityYNmPerS"), VelocityYNmPerS, "[-10000, 10000] nm/s");
+        SettingValidation.Require(Math.Abs(VelocityZNmPerS) <= 1e4, SettingValidation.Join(prefix, "velocityZNmPerS"), VelocityZNmPerS, "[-10000, 10000] nm/s");
+        SettingValidation.Require(Math.Abs(SineAmplitudeXNm) <= 1e5, SettingValidation.Join(prefix, "sineAmplitudeXNm"), SineAmplitudeXNm, "[-100000, 100000] nm");
+        SettingValidation.Require(Math.Abs(SineAmplitudeYNm) <= 1e5, SettingValidation.Join(prefix, "sineAmplitudeYNm"), SineAmplitudeYNm, "[-100000, 100000] nm");
+        SettingValidation.Require(SinePeriodS is > 0 and <= 1e7, SettingValidation.Join(prefix, "sinePeriodS"), SinePeriodS, "(0, 1e7] s");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LiveSmlm.Core;
 
 namespace LiveSmlm.Simulation;
 
@@ -31,9 +32,9 @@ public sealed record OpticsSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(WavelengthNm is >= 200 and <= 2000, SettingsCheck.Join(prefix, "wavelengthNm"), WavelengthNm, "[200, 2000] nm");
-        SettingsCheck.Require(NumericalAperture is > 0 and <= 1.7, SettingsCheck.Join(prefix, "numericalAperture"), NumericalAperture, "(0, 1.7]");
-        Astigmatism?.Validate(SettingsCheck.Join(prefix, "astigmatism"));
+        SettingValidation.Require(WavelengthNm is >= 200 and <= 2000, SettingValidation.Join(prefix, "wavelengthNm"), WavelengthNm, "[200, 2000] nm");
+        SettingValidation.Require(NumericalAperture is > 0 and <= 1.7, SettingValidation.Join(prefix, "numericalAperture"), NumericalAperture, "(0, 1.7]");
+        Astigmatism?.Validate(SettingValidation.Join(prefix, "astigmatism"));
     }
 }
 
@@ -68,17 +69,17 @@ public sealed record AstigmatismSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Sigma0XNm is > 0 and <= 5000, SettingsCheck.Join(prefix, "sigma0XNm"), Sigma0XNm, "(0, 5000] nm");
-        SettingsCheck.Require(Sigma0YNm is > 0 and <= 5000, SettingsCheck.Join(prefix, "sigma0YNm"), Sigma0YNm, "(0, 5000] nm");
-        SettingsCheck.Require(CxNm is >= -5000 and <= 5000, SettingsCheck.Join(prefix, "cxNm"), CxNm, "[-5000, 5000] nm");
-        SettingsCheck.Require(CyNm is >= -5000 and <= 5000, SettingsCheck.Join(prefix, "cyNm"), CyNm, "[-5000, 5000] nm");
-        SettingsCheck.Require(DNm is > 0 and <= 10_000, SettingsCheck.Join(prefix, "dNm"), DNm, "(0, 10000] nm");
+        SettingValidation.Require(Sigma0XNm is > 0 and <= 5000, SettingValidation.Join(prefix, "sigma0XNm"), Sigma0XNm, "(0, 5000] nm");
+        SettingValidation.Require(Sigma0YNm is > 0 and <= 5000, SettingValidation.Join(prefix, "sigma0YNm"), Sigma0YNm, "(0, 5000] nm");
+        SettingValidation.Require(CxNm is >= -5000 and <= 5000, SettingValidation.Join(prefix, "cxNm"), CxNm, "[-5000, 5000] nm");
+        SettingValidation.Require(CyNm is >= -5000 and <= 5000, SettingValidation.Join(prefix, "cyNm"), CyNm, "[-5000, 5000] nm");
+        SettingValidation.Require(DNm is > 0 and <= 10_000, SettingValidation.Join(prefix, "dNm"), DNm, "(0, 10000] nm");
 
         // The polynomial under the root must stay positive over any z; B ≥ 0 and |A| small keep it so.
-        SettingsCheck.Require(Ax is >= -10 and <= 10, SettingsCheck.Join(prefix, "ax"), Ax, "[-10, 10]");
-        SettingsCheck.Require(Bx is >= 0 and <= 10, SettingsCheck.Join(prefix, "bx"), Bx, "[0, 10]");
-        SettingsCheck.Require(Ay is >= -10 and <= 10, SettingsCheck.Join(prefix, "ay"), Ay, "[-10, 10]");
-        SettingsCheck.Require(By is >= 0 and <= 10, SettingsCheck.Join(prefix, "by"), By, "[0, 10]");
+        SettingValidation.Require(Ax is >= -10 and <= 10, SettingValidation.Join(prefix, "ax"), Ax, "[-10, 10]");
+        SettingValidation.Require(Bx is >= 0 and <= 10, SettingValidation.Join(prefix, "bx"), Bx, "[0, 10]");
+        SettingValidation.Require(Ay is >= -10 and <= 10, SettingValidation.Join(prefix, "ay"), Ay, "[-10, 10]");
+        SettingValidation.Require(By is >= 0 and <= 10, SettingValidation.Join(prefix, "by"), By, "[0, 10]");
     }
 
     private static double Curve(double sigma0, double z, double c, double d, double a, double b)

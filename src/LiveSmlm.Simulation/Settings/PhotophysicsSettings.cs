@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LiveSmlm.Core;
 
 namespace LiveSmlm.Simulation;
 
@@ -64,16 +65,16 @@ public sealed record PhotophysicsSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Enum.IsDefined(Kind), SettingsCheck.Join(prefix, "kind"), (int)Kind, "switching | binding");
-        SettingsCheck.Require(SpontaneousActivationPerS is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "spontaneousActivationPerS"), SpontaneousActivationPerS, "[0, 1e6] per s");
-        SettingsCheck.Require(ActivationCrossSectionPerSPerMw is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "activationCrossSectionPerSPerMw"), ActivationCrossSectionPerSPerMw, "[0, 1e6] per s per mW");
-        SettingsCheck.Require(OffSwitchingPerS is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "offSwitchingPerS"), OffSwitchingPerS, "[0, 1e6] per s");
-        SettingsCheck.Require(ReturnPerS is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "returnPerS"), ReturnPerS, "[0, 1e6] per s");
-        SettingsCheck.Require(BleachingPerS is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "bleachingPerS"), BleachingPerS, "[0, 1e6] per s");
-        SettingsCheck.Require(EmissionPhotonsPerS is >= 0 and <= 1e9, SettingsCheck.Join(prefix, "emissionPhotonsPerS"), EmissionPhotonsPerS, "[0, 1e9] photons/s");
-        SettingsCheck.Require(ReferenceExcitationPowerMw is > 0 and <= 100_000, SettingsCheck.Join(prefix, "referenceExcitationPowerMw"), ReferenceExcitationPowerMw, "(0, 100000] mW");
-        SettingsCheck.Require(BindingOnRatePerMPerS is >= 0 and <= 1e10, SettingsCheck.Join(prefix, "bindingOnRatePerMPerS"), BindingOnRatePerMPerS, "[0, 1e10] per M per s");
-        SettingsCheck.Require(ImagerConcentrationNm is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "imagerConcentrationNm"), ImagerConcentrationNm, "[0, 1e6] nM");
-        SettingsCheck.Require(UnbindingPerS is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "unbindingPerS"), UnbindingPerS, "[0, 1e6] per s");
+        SettingValidation.Require(Enum.IsDefined(Kind), SettingValidation.Join(prefix, "kind"), (int)Kind, "switching | binding");
+        SettingValidation.Require(SpontaneousActivationPerS is >= 0 and <= 1e6, SettingValidation.Join(prefix, "spontaneousActivationPerS"), SpontaneousActivationPerS, "[0, 1e6] per s");
+        SettingValidation.Require(ActivationCrossSectionPerSPerMw is >= 0 and <= 1e6, SettingValidation.Join(prefix, "activationCrossSectionPerSPerMw"), ActivationCrossSectionPerSPerMw, "[0, 1e6] per s per mW");
+        SettingValidation.Require(OffSwitchingPerS is >= 0 and <= 1e6, SettingValidation.Join(prefix, "offSwitchingPerS"), OffSwitchingPerS, "[0, 1e6] per s");
+        SettingValidation.Require(ReturnPerS is >= 0 and <= 1e6, SettingValidation.Join(prefix, "returnPerS"), ReturnPerS, "[0, 1e6] per s");
+        SettingValidation.Require(BleachingPerS is >= 0 and <= 1e6, SettingValidation.Join(prefix, "bleachingPerS"), BleachingPerS, "[0, 1e6] per s");
+        SettingValidation.Require(EmissionPhotonsPerS is >= 0 and <= 1e9, SettingValidation.Join(prefix, "emissionPhotonsPerS"), EmissionPhotonsPerS, "[0, 1e9] photons/s");
+        SettingValidation.Require(ReferenceExcitationPowerMw is > 0 and <= 100_000, SettingValidation.Join(prefix, "referenceExcitationPowerMw"), ReferenceExcitationPowerMw, "(0, 100000] mW");
+        SettingValidation.Require(BindingOnRatePerMPerS is >= 0 and <= 1e10, SettingValidation.Join(prefix, "bindingOnRatePerMPerS"), BindingOnRatePerMPerS, "[0, 1e10] per M per s");
+        SettingValidation.Require(ImagerConcentrationNm is >= 0 and <= 1e6, SettingValidation.Join(prefix, "imagerConcentrationNm"), ImagerConcentrationNm, "[0, 1e6] nM");
+        SettingValidation.Require(UnbindingPerS is >= 0 and <= 1e6, SettingValidation.Join(prefix, "unbindingPerS"), UnbindingPerS, "[0, 1e6] per s");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LiveSmlm.Core;
 
 namespace LiveSmlm.Simulation;
 
@@ -63,17 +64,17 @@ public sealed record SampleSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Enum.IsDefined(Structure), SettingsCheck.Join(prefix, "structure"), (int)Structure, "microtubules | nuclearPores | clusters | uniform | grid");
-        SettingsCheck.NotNull(Microtubules, SettingsCheck.Join(prefix, "microtubules")).Validate(SettingsCheck.Join(prefix, "microtubules"));
-        SettingsCheck.NotNull(NuclearPores, SettingsCheck.Join(prefix, "nuclearPores")).Validate(SettingsCheck.Join(prefix, "nuclearPores"));
-        SettingsCheck.NotNull(Clusters, SettingsCheck.Join(prefix, "clusters")).Validate(SettingsCheck.Join(prefix, "clusters"));
-        SettingsCheck.NotNull(Uniform, SettingsCheck.Join(prefix, "uniform")).Validate(SettingsCheck.Join(prefix, "uniform"));
-        SettingsCheck.NotNull(Grid, SettingsCheck.Join(prefix, "grid")).Validate(SettingsCheck.Join(prefix, "grid"));
-        SettingsCheck.Require(LabelingEfficiency is >= 0 and <= 1, SettingsCheck.Join(prefix, "labelingEfficiency"), LabelingEfficiency, "[0, 1]");
-        SettingsCheck.Require(LinkageErrorNm is >= 0 and <= 1000, SettingsCheck.Join(prefix, "linkageErrorNm"), LinkageErrorNm, "[0, 1000] nm");
-        SettingsCheck.Require(ZMinNm is >= -10_000 and <= 10_000, SettingsCheck.Join(prefix, "zMinNm"), ZMinNm, "[-10000, 10000] nm");
-        SettingsCheck.Require(ZMaxNm >= ZMinNm && ZMaxNm <= 10_000, SettingsCheck.Join(prefix, "zMaxNm"), ZMaxNm, "[zMinNm, 10000] nm");
-        Fiducials?.Validate(SettingsCheck.Join(prefix, "fiducials"));
+        SettingValidation.Require(Enum.IsDefined(Structure), SettingValidation.Join(prefix, "structure"), (int)Structure, "microtubules | nuclearPores | clusters | uniform | grid");
+        SettingValidation.NotNull(Microtubules, SettingValidation.Join(prefix, "microtubules")).Validate(SettingValidation.Join(prefix, "microtubules"));
+        SettingValidation.NotNull(NuclearPores, SettingValidation.Join(prefix, "nuclearPores")).Validate(SettingValidation.Join(prefix, "nuclearPores"));
+        SettingValidation.NotNull(Clusters, SettingValidation.Join(prefix, "clusters")).Validate(SettingValidation.Join(prefix, "clusters"));
+        SettingValidation.NotNull(Uniform, SettingValidation.Join(prefix, "uniform")).Validate(SettingValidation.Join(prefix, "uniform"));
+        SettingValidation.NotNull(Grid, SettingValidation.Join(prefix, "grid")).Validate(SettingValidation.Join(prefix, "grid"));
+        SettingValidation.Require(LabelingEfficiency is >= 0 and <= 1, SettingValidation.Join(prefix, "labelingEfficiency"), LabelingEfficiency, "[0, 1]");
+        SettingValidation.Require(LinkageErrorNm is >= 0 and <= 1000, SettingValidation.Join(prefix, "linkageErrorNm"), LinkageErrorNm, "[0, 1000] nm");
+        SettingValidation.Require(ZMinNm is >= -10_000 and <= 10_000, SettingValidation.Join(prefix, "zMinNm"), ZMinNm, "[-10000, 10000] nm");
+        SettingValidation.Require(ZMaxNm >= ZMinNm && ZMaxNm <= 10_000, SettingValidation.Join(prefix, "zMaxNm"), ZMaxNm, "[zMinNm, 10000] nm");
+        Fiducials?.Validate(SettingValidation.Join(prefix, "fiducials"));
     }
 }
 
@@ -92,10 +93,10 @@ public sealed record MicrotubuleSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Count is >= 0 and <= 100_000, SettingsCheck.Join(prefix, "count"), Count, "[0, 100000]");
-        SettingsCheck.Require(PersistenceLengthNm is > 0 and <= 1e9, SettingsCheck.Join(prefix, "persistenceLengthNm"), PersistenceLengthNm, "(0, 1e9] nm");
-        SettingsCheck.Require(LengthNm is > 0 and <= 1e7, SettingsCheck.Join(prefix, "lengthNm"), LengthNm, "(0, 1e7] nm");
-        SettingsCheck.Require(LabelsPerUm is >= 0 and <= 10_000, SettingsCheck.Join(prefix, "labelsPerUm"), LabelsPerUm, "[0, 10000] per µm");
+        SettingValidation.Require(Count is >= 0 and <= 100_000, SettingValidation.Join(prefix, "count"), Count, "[0, 100000]");
+        SettingValidation.Require(PersistenceLengthNm is > 0 and <= 1e9, SettingValidation.Join(prefix, "persistenceLengthNm"), PersistenceLengthNm, "(0, 1e9] nm");
+        SettingValidation.Require(LengthNm is > 0 and <= 1e7, SettingValidation.Join(prefix, "lengthNm"), LengthNm, "(0, 1e7] nm");
+        SettingValidation.Require(LabelsPerUm is >= 0 and <= 10_000, SettingValidation.Join(prefix, "labelsPerUm"), LabelsPerUm, "[0, 10000] per µm");
     }
 }
 
@@ -113,9 +114,9 @@ public sealed record NuclearPoreSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Count is >= 0 and <= 1_000_000, SettingsCheck.Join(prefix, "count"), Count, "[0, 1000000]");
-        SettingsCheck.Require(DiameterNm is > 0 and <= 10_000, SettingsCheck.Join(prefix, "diameterNm"), DiameterNm, "(0, 10000] nm");
-        SettingsCheck.Require(CopiesPerCorner is >= 1 and <= 1000, SettingsCheck.Join(prefix, "copiesPerCorner"), CopiesPerCorner, "[1, 1000]");
+        SettingValidation.Require(Count is >= 0 and <= 1_000_000, SettingValidation.Join(prefix, "count"), Count, "[0, 1000000]");
+        SettingValidation.Require(DiameterNm is > 0 and <= 10_000, SettingValidation.Join(prefix, "diameterNm"), DiameterNm, "(0, 10000] nm");
+        SettingValidation.Require(CopiesPerCorner is >= 1 and <= 1000, SettingValidation.Join(prefix, "copiesPerCorner"), CopiesPerCorner, "[1, 1000]");
     }
 }
 
@@ -131,9 +132,9 @@ public sealed record ClusterSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Count is >= 0 and <= 1_000_000, SettingsCheck.Join(prefix, "count"), Count, "[0, 1000000]");
-        SettingsCheck.Require(RadiusNm is >= 0 and <= 100_000, SettingsCheck.Join(prefix, "radiusNm"), RadiusNm, "[0, 100000] nm");
-        SettingsCheck.Require(MeanLabelsPerCluster is >= 0 and <= 100_000, SettingsCheck.Join(prefix, "meanLabelsPerCluster"), MeanLabelsPerCluster, "[0, 100000]");
+        SettingValidation.Require(Count is >= 0 and <= 1_000_000, SettingValidation.Join(prefix, "count"), Count, "[0, 1000000]");
+        SettingValidation.Require(RadiusNm is >= 0 and <= 100_000, SettingValidation.Join(prefix, "radiusNm"), RadiusNm, "[0, 100000] nm");
+        SettingValidation.Require(MeanLabelsPerCluster is >= 0 and <= 100_000, SettingValidation.Join(prefix, "meanLabelsPerCluster"), MeanLabelsPerCluster, "[0, 100000]");
     }
 }
 
@@ -143,7 +144,7 @@ public sealed record UniformSettings
     public double DensityPerUm2 { get; init; } = 50;
 
     public void Validate(string prefix) =>
-        SettingsCheck.Require(DensityPerUm2 is >= 0 and <= 1e6, SettingsCheck.Join(prefix, "densityPerUm2"), DensityPerUm2, "[0, 1e6] per µm²");
+        SettingValidation.Require(DensityPerUm2 is >= 0 and <= 1e6, SettingValidation.Join(prefix, "densityPerUm2"), DensityPerUm2, "[0, 1e6] per µm²");
 }
 
 /// <summary>One label per site of a square grid, starting half a spacing from the corner.</summary>
@@ -152,7 +153,7 @@ public sealed record GridSettings
     public double SpacingNm { get; init; } = 1000;
 
     public void Validate(string prefix) =>
-        SettingsCheck.Require(SpacingNm is >= 1 and <= 1e7, SettingsCheck.Join(prefix, "spacingNm"), SpacingNm, "[1, 1e7] nm");
+        SettingValidation.Require(SpacingNm is >= 1 and <= 1e7, SettingValidation.Join(prefix, "spacingNm"), SpacingNm, "[1, 1e7] nm");
 }
 
 /// <summary>Always-on fiducial beads at random positions: drift markers.</summary>
@@ -164,7 +165,7 @@ public sealed record FiducialSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.Require(Count is >= 0 and <= 10_000, SettingsCheck.Join(prefix, "count"), Count, "[0, 10000]");
-        SettingsCheck.Require(PhotonsPerFrame is >= 0 and <= 1e9, SettingsCheck.Join(prefix, "photonsPerFrame"), PhotonsPerFrame, "[0, 1e9]");
+        SettingValidation.Require(Count is >= 0 and <= 10_000, SettingValidation.Join(prefix, "count"), Count, "[0, 10000]");
+        SettingValidation.Require(PhotonsPerFrame is >= 0 and <= 1e9, SettingValidation.Join(prefix, "photonsPerFrame"), PhotonsPerFrame, "[0, 1e9]");
     }
 }

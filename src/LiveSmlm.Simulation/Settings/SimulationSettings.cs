@@ -29,14 +29,14 @@ public sealed record SimulationSettings
     /// <summary>Checks every field; throws <see cref="ArgumentException"/> naming its JSON path and range.</summary>
     public void Validate(string prefix = "")
     {
-        SettingsCheck.NotNull(Camera, SettingsCheck.Join(prefix, "camera")).Validate(SettingsCheck.Join(prefix, "camera"));
-        SettingsCheck.NotNull(Optics, SettingsCheck.Join(prefix, "optics")).Validate(SettingsCheck.Join(prefix, "optics"));
-        SettingsCheck.NotNull(Sample, SettingsCheck.Join(prefix, "sample")).Validate(SettingsCheck.Join(prefix, "sample"));
-        SettingsCheck.NotNull(Photophysics, SettingsCheck.Join(prefix, "photophysics")).Validate(SettingsCheck.Join(prefix, "photophysics"));
-        SettingsCheck.NotNull(Background, SettingsCheck.Join(prefix, "background")).Validate(SettingsCheck.Join(prefix, "background"));
-        SettingsCheck.NotNull(Drift, SettingsCheck.Join(prefix, "drift")).Validate(SettingsCheck.Join(prefix, "drift"));
-        SettingsCheck.Require(ActivationPowerMw is >= 0 and <= 10_000, SettingsCheck.Join(prefix, "activationPowerMw"), ActivationPowerMw, "[0, 10000] mW");
-        SettingsCheck.Require(ExcitationPowerMw is >= 0 and <= 100_000, SettingsCheck.Join(prefix, "excitationPowerMw"), ExcitationPowerMw, "[0, 100000] mW");
+        SettingValidation.NotNull(Camera, SettingValidation.Join(prefix, "camera")).Validate(SettingValidation.Join(prefix, "camera"));
+        SettingValidation.NotNull(Optics, SettingValidation.Join(prefix, "optics")).Validate(SettingValidation.Join(prefix, "optics"));
+        SettingValidation.NotNull(Sample, SettingValidation.Join(prefix, "sample")).Validate(SettingValidation.Join(prefix, "sample"));
+        SettingValidation.NotNull(Photophysics, SettingValidation.Join(prefix, "photophysics")).Validate(SettingValidation.Join(prefix, "photophysics"));
+        SettingValidation.NotNull(Background, SettingValidation.Join(prefix, "background")).Validate(SettingValidation.Join(prefix, "background"));
+        SettingValidation.NotNull(Drift, SettingValidation.Join(prefix, "drift")).Validate(SettingValidation.Join(prefix, "drift"));
+        SettingValidation.Require(ActivationPowerMw is >= 0 and <= 10_000, SettingValidation.Join(prefix, "activationPowerMw"), ActivationPowerMw, "[0, 10000] mW");
+        SettingValidation.Require(ExcitationPowerMw is >= 0 and <= 100_000, SettingValidation.Join(prefix, "excitationPowerMw"), ExcitationPowerMw, "[0, 100000] mW");
     }
 }
 
@@ -70,14 +70,14 @@ public sealed record CameraSettings
 
     public void Validate(string prefix)
     {
-        SettingsCheck.NotNull(Model, SettingsCheck.Join(prefix, "model"));
-        Model.Validate(SettingsCheck.Join(prefix, "model"));
-        SettingsCheck.Require(WidthPx is >= 1 and <= 16_384, SettingsCheck.Join(prefix, "widthPx"), WidthPx, "[1, 16384] px");
-        SettingsCheck.Require(HeightPx is >= 1 and <= 16_384, SettingsCheck.Join(prefix, "heightPx"), HeightPx, "[1, 16384] px");
-        SettingsCheck.Require(FrameRateHz is > 0 and <= 100_000, SettingsCheck.Join(prefix, "frameRateHz"), FrameRateHz, "(0, 100000] Hz");
-        SettingsCheck.Require(
+        SettingValidation.NotNull(Model, SettingValidation.Join(prefix, "model"));
+        Model.Validate(SettingValidation.Join(prefix, "model"));
+        SettingValidation.Require(WidthPx is >= 1 and <= 16_384, SettingValidation.Join(prefix, "widthPx"), WidthPx, "[1, 16384] px");
+        SettingValidation.Require(HeightPx is >= 1 and <= 16_384, SettingValidation.Join(prefix, "heightPx"), HeightPx, "[1, 16384] px");
+        SettingValidation.Require(FrameRateHz is > 0 and <= 100_000, SettingValidation.Join(prefix, "frameRateHz"), FrameRateHz, "(0, 100000] Hz");
+        SettingValidation.Require(
             ExposureMs > 0 && ExposureMs <= (1000.0 / FrameRateHz) * (1 + 1e-9),
-            SettingsCheck.Join(prefix, "exposureMs"),
+            SettingValidation.Join(prefix, "exposureMs"),
             ExposureMs,
             "(0, 1000 / frameRateHz] ms (the exposure must fit in the frame period)");
         Model.PixelMaps?.Validate(WidthPx * HeightPx);

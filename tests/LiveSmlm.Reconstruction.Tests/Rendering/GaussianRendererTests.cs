@@ -129,14 +129,20 @@ public sealed class GaussianRendererTests
     [Fact]
     public void Constructor_BadSettings_ThrowsNamingTheField()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 0, HeightNm = 100 }));
+        var ex = Assert.Throws<SettingException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 0, HeightNm = 100 }));
         Assert.Contains("widthNm", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("render.widthNm", ex.ParamName);
 
-        ex = Assert.Throws<ArgumentException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 100, HeightNm = 100, FixedSigmaNm = -3 }));
+        ex = Assert.Throws<SettingException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 100, HeightNm = 100, FixedSigmaNm = -3 }));
         Assert.Contains("fixedSigmaNm", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("render.fixedSigmaNm", ex.Path);
 
-        ex = Assert.Throws<ArgumentException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 100, HeightNm = 100, MinSigmaNm = 10, MaxSigmaNm = 5 }));
-        Assert.Contains("maxSigmaNm", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<SettingException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 100, HeightNm = 100, MinSigmaNm = 10, MaxSigmaNm = 5 }));
+        Assert.StartsWith("render.maxSigmaNm = 5 is out of range; allowed [minSigmaNm = 10, ", ex.Message, StringComparison.Ordinal);
+
+        ex = Assert.Throws<SettingException>(() => new GaussianRenderer(new RenderSettings { WidthNm = 1e7, HeightNm = 1e7, PixelSizeNm = 1 }));
+        Assert.Equal("render.pixelSizeNm", ex.Path);
+        Assert.Contains("Use a larger pixelSizeNm", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
