@@ -13,7 +13,12 @@ internal static class Program
             return SimulatorBenchmark.Run(args[1..]);
         }
 
-        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] [--stages PROFILE.json]");
+        if (args.Length > 0 && args[0] == "acquire")
+        {
+            return AcquireBenchmark.Run(args[1..]);
+        }
+
+        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] [--stages PROFILE.json] | acquire [--frames N] [--stack-frames N] [--engine NAME]");
         return 2;
     }
 }

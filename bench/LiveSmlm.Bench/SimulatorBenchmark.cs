@@ -60,7 +60,7 @@ internal static class SimulatorBenchmark
     }
 
     // The default (dSTORM, microtubules, sCMOS 256×256) with the 405 power turned down to ~50 active dyes.
-    private static SimulationSettings TargetSettings() => new()
+    internal static SimulationSettings TargetSettings() => new()
     {
         Sample = new SampleSettings { Microtubules = new MicrotubuleSettings { Count = 45, LabelsPerUm = 200 } },
         Photophysics = new PhotophysicsSettings
@@ -131,10 +131,10 @@ internal static class SimulatorBenchmark
             $"sensor noise alone, one thread: {nsPerPixel:F1} ns/pixel ({nsPerPixel * 65536 / 1e6:F2} ms per 256x256 frame on one core)"));
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 
-    private static string? FindProfiles()
+    internal static string? FindProfiles()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -24,6 +24,11 @@ public static class StackAnalysis
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         using IFrameSource source = FrameSources.Open(request.StackPath);
+        if (source is TiffStackReader { Warning: { } cut })
+        {
+            log?.Invoke("warning: " + cut);
+        }
+
         Directory.CreateDirectory(request.OutDir);
         CameraModel camera = request.Camera;
         double pixelNm = camera.PixelSizeNm;

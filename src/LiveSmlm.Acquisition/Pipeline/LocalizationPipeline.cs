@@ -22,7 +22,7 @@ public sealed class LocalizationPipeline
 {
     /// <summary>The pipeline's own stages (the localizer's come from its statistics, the sinks' from their names).</summary>
     public static IReadOnlyList<string> StageNames { get; } =
-        ["reading", "localize", "frame_pool_wait", "channel_wait_reader", "channel_wait_localizer", "channel_wait_fanout"];
+        ["reading", "localize", "frame_pool_wait", "channel_wait_reader", "channel_wait_localizer", "channel_wait_fanout", "recording"];
 
     private const int Reading = 0;
     private const int Localize = 1;
@@ -30,6 +30,7 @@ public sealed class LocalizationPipeline
     private const int ReaderWait = 3;
     private const int LocalizerWait = 4;
     private const int FanOutWait = 5;
+    private const int Recording = 6;
 
     private readonly IFrameSource _source;
     private readonly ILocalizer _localizer;
@@ -162,6 +163,14 @@ public sealed class LocalizationPipeline
                         break;
                     }
 
+                    if (_options.RecordFrame is { } record)
+                    {
+                        // Raw first: the frame is on disk before the localizer (or anything) may fail.
+                        long r = StageClock.Start();
+                        record(lease.Frame);
+                        _readerClock.Stop(Recording, r);
+                    }
+
                     if (first)
                     {
                         first = false;
@@ -259,7 +268,11 @@ public sealed class LocalizationPipeline
             return;
         }
 
-        Interlocked.CompareExchange(ref _fault, e, null);
+        if (Interlocked.CompareExchange(ref _fault, e, null) is null)
+        {
+            _options.OnFault?.Invoke(e);
+        }
+
         stop.Cancel();
     }
 

@@ -18,6 +18,19 @@ public sealed record PipelineOptions
     /// <summary>Called once with the first frame read (e.g. to check the camera baseline against it); may throw.</summary>
     public Action<Frame>? InspectFirstFrame { get; init; }
 
+    /// <summary>
+    /// Called on the reader's thread with every frame right after it is read, before it goes to the
+    /// localizer (the raw recorder: raw first). Its time is the stage "recording". It must not drop a
+    /// frame: it blocks instead (full-mode Wait). An exception faults the run.
+    /// </summary>
+    public Action<Frame>? RecordFrame { get; init; }
+
+    /// <summary>
+    /// Called once, on the failing stage's thread, with the first failure of the run, before the other
+    /// stages are cancelled (e.g. to stop the camera and switch the lasers off at once). Must not throw.
+    /// </summary>
+    public Action<Exception>? OnFault { get; init; }
+
     public void Validate()
     {
         SettingValidation.Require(BatchFrames is >= 1 and <= 4096, "pipeline.batchFrames", BatchFrames, "[1, 4096] frames");

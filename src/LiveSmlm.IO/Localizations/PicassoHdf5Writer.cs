@@ -101,6 +101,25 @@ public sealed class PicassoHdf5Writer : ILocalizationWriter
         Finish(path, info, maxFrame: -1);
     }
 
+    /// <summary>
+    /// Cuts a spill file that a kill left with a partial last row back to whole rows; returns the rows
+    /// it holds. For <see cref="CompleteFromSpill"/> after a crash.
+    /// </summary>
+    public static long TrimSpill(string path, bool is3D)
+    {
+        string spill = SpillPath(path);
+        FileChecks.RequireExists(spill, "Picasso spill file");
+        int rowBytes = is3D ? Marshal.SizeOf<PicassoRecord3D>() : Marshal.SizeOf<PicassoRecord2D>();
+        using var file = new FileStream(spill, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        long rows = file.Length / rowBytes;
+        if (file.Length != rows * rowBytes)
+        {
+            file.SetLength(rows * rowBytes);
+        }
+
+        return rows;
+    }
+
     public void Dispose()
     {
         if (!_disposed)

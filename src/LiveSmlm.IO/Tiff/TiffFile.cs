@@ -44,6 +44,12 @@ internal sealed class TiffFile : IDisposable
 
     public long Length => _stream.Length;
 
+    /// <summary>
+    /// Null for a whole file; for a file cut short after at least one page, what is missing (the chain
+    /// is read up to the last IFD that lies wholly in the file).
+    /// </summary>
+    public string? Truncation { get; private set; }
+
     /// <summary>File offsets of every IFD, in chain order.</summary>
     public IReadOnlyList<long> PageOffsets { get; }
 
@@ -147,6 +153,12 @@ internal sealed class TiffFile : IDisposable
         while (offset != 0)
         {
             int countBytes = IsBigTiff ? 8 : 2;
+            if (offsets.Count > 0 && offset + countBytes > _stream.Length)
+            {
+                Truncation = $"'{Path}' is cut short (as a crash leaves it): IFD {offsets.Count} at offset {offset} lies past the end of the file ({_stream.Length} bytes)";
+                break;
+            }
+
             if (offset < 0 || offset + countBytes > _stream.Length)
             {
                 throw FileChecks.Corrupt(Path, $"IFD {offsets.Count} is at offset {offset}, past the end of the file ({_stream.Length} bytes): the file is truncated.");
@@ -160,6 +172,12 @@ internal sealed class TiffFile : IDisposable
             _stream.Position = offset;
             long count = IsBigTiff ? (long)ReadU64() : ReadU16();
             long next = offset + countBytes + (count * (IsBigTiff ? 20 : 12));
+            if (next + (IsBigTiff ? 8 : 4) > _stream.Length && offsets.Count > 0)
+            {
+                Truncation = $"'{Path}' is cut short (as a crash leaves it): IFD {offsets.Count} ({count} entries at offset {offset}) runs past the end of the file ({_stream.Length} bytes)";
+                break;
+            }
+
             if (next + (IsBigTiff ? 8 : 4) > _stream.Length)
             {
                 throw FileChecks.Corrupt(Path, $"IFD {offsets.Count} ({count} entries at offset {offset}) runs past the end of the file ({_stream.Length} bytes): the file is truncated.");

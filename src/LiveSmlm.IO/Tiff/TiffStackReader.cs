@@ -61,6 +61,15 @@ public sealed class TiffStackReader : IFrameSource
             {
                 PixelSizeNm = OmeXml.PixelSizeNm(description);
             }
+
+            if (_contiguousStart < 0)
+            {
+                FrameCount = WholePages(out string? cut);
+                if (cut is not null || _tiff.Truncation is not null)
+                {
+                    Warning = $"{cut ?? _tiff.Truncation}; reading its first {FrameCount} whole frames.";
+                }
+            }
         }
         catch
         {
@@ -70,6 +79,12 @@ public sealed class TiffStackReader : IFrameSource
     }
 
     public string Path => _tiff.Path;
+
+    /// <summary>
+    /// Null for a whole file. For a stack cut short (a crash during recording), what is missing: the
+    /// reader then delivers the frames up to the last whole one instead of refusing the file.
+    /// </summary>
+    public string? Warning { get; }
 
     public int Width { get; }
 
@@ -187,6 +202,32 @@ public sealed class TiffStackReader : IFrameSource
         {
             throw FileChecks.Corrupt(Path, $"page {index} strips hold {filled} bytes; {Width}×{Height} pixels need {_frameBytes}.");
         }
+    }
+
+    // Pages from the end whose pixels run past the end of the file are left out (a crash cuts the tail).
+    private long WholePages(out string? cut)
+    {
+        cut = null;
+        int pages = _tiff.PageOffsets.Count;
+        while (pages > 1)
+        {
+            TiffPage last = _tiff.ReadPage(pages - 1);
+            long end = 0;
+            for (int s = 0; s < Math.Min(last.StripOffsets.Length, last.StripByteCounts.Length); s++)
+            {
+                end = Math.Max(end, last.StripOffsets[s] + last.StripByteCounts[s]);
+            }
+
+            if (end <= _tiff.Length)
+            {
+                break;
+            }
+
+            cut = $"'{Path}' is cut short (as a crash leaves it): page {pages - 1} needs bytes up to {end} but the file has {_tiff.Length}";
+            pages--;
+        }
+
+        return pages;
     }
 
     private SampleType RequireSupported(TiffPage page, int index)

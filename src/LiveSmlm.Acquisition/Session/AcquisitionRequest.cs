@@ -1,0 +1,77 @@
+using LiveSmlm.Devices.Profiles;
+using LiveSmlm.Devices.Safety;
+using LiveSmlm.Devices.Simulated;
+
+namespace LiveSmlm.Acquisition.Session;
+
+/// <summary>Everything `livesmlm acquire` needs, after the CLI parsed it.</summary>
+public sealed record AcquisitionRequest
+{
+    public required HardwareProfile Profile { get; init; }
+
+    /// <summary>Frames to acquire (≥ 1).</summary>
+    public required long Frames { get; init; }
+
+    public required string OutDir { get; init; }
+
+    /// <summary>Engine registry name (auto, cpu, gpu, ilgpu-cpu).</summary>
+    public string Engine { get; init; } = "auto";
+
+    /// <summary>Frames as fast as the pipeline takes them instead of at the camera's rate (simulator and replay only).</summary>
+    public bool AsFastAsPossible { get; init; }
+
+    /// <summary>A recorded stack to replay as the camera (the rig's lasers stay the simulated ones); null: the simulated camera.</summary>
+    public string? ReplayStack { get; init; }
+
+    /// <summary>Replay rate, frames/s; the profile's camera rate when null.</summary>
+    public double? ReplayFrameRateHz { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+
+    public int BatchFrames { get; init; } = 32;
+
+    /// <summary>Frames per entry of the per-window log.</summary>
+    public int WindowFrames { get; init; } = 100;
+
+    public double RenderPixelNm { get; init; } = 10;
+
+    /// <summary>How long past its due time a frame may be late before the camera counts as stopped; 1 s or 20 frame periods when null.</summary>
+    public TimeSpan? ReadTimeout { get; init; }
+
+    /// <summary>How far the reader may fall behind a paced camera (frames) before the camera overflows.</summary>
+    public int CameraBufferFrames { get; init; } = Devices.SequenceOptions.DefaultBufferCapacityFrames;
+
+    /// <summary>How often the laser watchdog reads the lasers.</summary>
+    public TimeSpan LaserPollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// An existing rig to drive (the caller owns it: tests and rehearsals inject faults into it); a
+    /// new <see cref="SimulatedRig"/> of <see cref="Profile"/> and <see cref="Seed"/> when null.
+    /// </summary>
+    public SimulatedRig? Rig { get; init; }
+
+    /// <summary>Where the lasers join for Ctrl-C / SIGTERM / exit; the process-wide registry when null.</summary>
+    public LaserSafetyRegistry? SafetyRegistry { get; init; }
+
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Profile);
+        ArgumentException.ThrowIfNullOrWhiteSpace(OutDir);
+        if (Frames < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Frames), Frames, $"--frames must be at least 1; got {Frames}.");
+        }
+
+        if (ReplayFrameRateHz is { } f && (!double.IsFinite(f) || f <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReplayFrameRateHz), f, $"--replay-fps must be > 0 frames/s; got {f}.");
+        }
+
+        if (WindowFrames < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WindowFrames), WindowFrames, "The window log needs at least 1 frame per window.");
+        }
+
+        new Pipeline.PipelineOptions { BatchFrames = BatchFrames }.Validate();
+    }
+}
