@@ -23,7 +23,8 @@ public static class PipelineBench
     public static Report Run(string profilePath, string? stack, long frames, string engine, Func<double> benchFits)
     {
         HardwareProfile profile = HardwareProfile.Load(profilePath);
-        string work = Path.Combine(Path.GetTempPath(), "livesmlm-bench-pipeline-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        // A folder of its own per run: two runs in one process (the tests) must not share it.
+        string work = Directory.CreateTempSubdirectory("livesmlm-bench-pipeline-").FullName;
         try
         {
             if (stack is null)

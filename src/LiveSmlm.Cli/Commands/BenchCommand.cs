@@ -119,7 +119,8 @@ public static class BenchCommand
             CliErrors.RequireFolder(keepDir, "--keep");
         }
 
-        string work = keepDir ?? Path.Combine(Path.GetTempPath(), "livesmlm-accuracy-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        // A folder of its own per run: two runs in one process (the tests) must not share it.
+        string work = keepDir ?? Directory.CreateTempSubdirectory("livesmlm-accuracy-").FullName;
         var rows = new List<AccuracyStudy.Row>();
         try
         {
