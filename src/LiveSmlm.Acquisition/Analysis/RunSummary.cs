@@ -1,19 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace LiveSmlm.Acquisition.Analysis;
 
 /// <summary>What a run did, as written to summary.json (snake_case keys).</summary>
 public sealed record RunSummary
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public required string Stack { get; init; }
 
     public required string Engine { get; init; }
@@ -65,5 +56,5 @@ public sealed record RunSummary
 
     public required IReadOnlyList<string> Outputs { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, SummaryJson.Options);
 }

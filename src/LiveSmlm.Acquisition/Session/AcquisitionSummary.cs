@@ -1,19 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace LiveSmlm.Acquisition.Session;
 
 /// <summary>What an acquisition did, as written to summary.json (snake_case keys).</summary>
 public sealed record AcquisitionSummary
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>"simulated rig 'NAME'" or "replay of PATH".</summary>
     public required string Source { get; init; }
 
@@ -81,7 +72,7 @@ public sealed record AcquisitionSummary
 
     public required IReadOnlyList<string> Outputs { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, SummaryJson.Options);
 }
 
 /// <summary>One reading of a running acquisition, for the live status line.</summary>
