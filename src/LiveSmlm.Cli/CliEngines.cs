@@ -18,9 +18,9 @@ public static class CliEngines
         {
             throw new UsageException($"--engine {name}: {e.Reason}");
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            throw new UsageException($"--engine must be one of {string.Join(", ", EngineCatalog.Names)}; got '{name}'. {e.Message}");
+            throw new UsageException($"--engine must be one of {string.Join(", ", EngineCatalog.Names)}; got '{name}'.");
         }
     }
 
