@@ -124,6 +124,8 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
             FitsAttempted = FitsAttempted,
             MultiEmitterFitsAttempted = MultiEmitterFitsAttempted,
             MultiEmitterFitsAccepted = MultiEmitterFitsAccepted,
+            GroupsByEmitters = LocalizerStatistics.GroupsDictionary(_assembler.GroupsByEmitters),
+            EmittersFromResidual = _assembler.EmittersFromResidual,
             Rejections = Rejections.ToDictionary(),
             StageSeconds = _clock.Seconds(),
         };

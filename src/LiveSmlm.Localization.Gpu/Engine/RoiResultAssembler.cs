@@ -6,11 +6,12 @@ using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
 /// Turns the device's single-emitter fits of one frame into localizations through the CPU engine's own
-/// policy (RoiFitter.Accept: pair fit on the host when poor, rejections, flags; RemoveDuplicates).
+/// policy (RoiFitter.Accept: multi-emitter search when poor, rejections, flags; RemoveDuplicates).
 /// </summary>
 /// <remarks>
-/// One policy for both backends: only the single fit moved to the device. The pair fit stays on the
-/// host because TwoEmitterMle uses stack spans (CPU only); the ROI pixels come back for it.
+/// One policy for both backends. The single fit runs on the device; the multi-emitter search
+/// (MultiEmitterSearch, ILGPU-compatible, compiled as FitKernels.SearchMultiEmitter) runs for the
+/// few gated ROIs on the host in this version, on the pixels that come back with the results.
 /// </remarks>
 internal sealed class RoiResultAssembler
 {
@@ -26,6 +27,10 @@ internal sealed class RoiResultAssembler
     public long PairFits => _fitter.PairFits;
 
     public long PairsAccepted => _fitter.PairsAccepted;
+
+    public long EmittersFromResidual => _fitter.EmittersFromResidual;
+
+    public IReadOnlyList<long> GroupsByEmitters => _fitter.GroupsByEmitters;
 
     public RejectionCounts Rejections => _fitter.Rejections;
 

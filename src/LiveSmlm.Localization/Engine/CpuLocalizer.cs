@@ -7,7 +7,7 @@ using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
 /// The CPU backend of the localization engine: background → wavelet detection → Poisson MLE per ROI
-/// (→ two-emitter fit when one fits poorly), Parallel over the frames of a batch, pooled scratch.
+/// (→ multi-emitter search when one fits poorly), Parallel over the frames of a batch, pooled scratch.
 /// </summary>
 public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
 {
@@ -45,6 +45,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
     private long _fits;
     private long _pairFits;
     private long _pairsAccepted;
+    private long _fromResidual;
+    private readonly long[] _groups = new long[MultiGaussianModel.MaxEmitters + 1];
 
     /// <summary>Validates <paramref name="settings"/> (ArgumentException naming the field).</summary>
     public CpuLocalizer(LocalizerSettings settings)
@@ -68,10 +70,21 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
 
     public long FitsAttempted => Interlocked.Read(ref _fits);
 
-    /// <summary>Two-emitter fits attempted (single fit poor) and accepted (likelihood-ratio test won).</summary>
+    /// <summary>Joint fits of two or more emitters run (single fit poor), and ROIs where a group won the likelihood-ratio test.</summary>
     public long MultiEmitterFitsAttempted => Interlocked.Read(ref _pairFits);
 
     public long MultiEmitterFitsAccepted => Interlocked.Read(ref _pairsAccepted);
+
+    private long[] GroupCounts()
+    {
+        var counts = new long[_groups.Length];
+        for (int n = 0; n < counts.Length; n++)
+        {
+            counts[n] = Interlocked.Read(ref _groups[n]);
+        }
+
+        return counts;
+    }
 
     /// <inheritdoc />
     public LocalizerStatistics GetStatistics() => new()
@@ -80,6 +93,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         FitsAttempted = FitsAttempted,
         MultiEmitterFitsAttempted = MultiEmitterFitsAttempted,
         MultiEmitterFitsAccepted = MultiEmitterFitsAccepted,
+        GroupsByEmitters = LocalizerStatistics.GroupsDictionary(GroupCounts()),
+        EmittersFromResidual = Interlocked.Read(ref _fromResidual),
         Rejections = _rejections.ToDictionary(),
         StageSeconds = _clock.Seconds(),
     };
@@ -328,6 +343,11 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         Interlocked.Add(ref _fits, fitter.Fits);
         Interlocked.Add(ref _pairFits, fitter.PairFits);
         Interlocked.Add(ref _pairsAccepted, fitter.PairsAccepted);
+        Interlocked.Add(ref _fromResidual, fitter.EmittersFromResidual);
+        for (int n = 1; n < _groups.Length; n++)
+        {
+            Interlocked.Add(ref _groups[n], fitter.GroupsByEmitters[n]);
+        }
         _rejections.Add(fitter.Rejections);
         fitter.ClearCounts();
         _clock.Drain(ws.Clock);

@@ -5,8 +5,9 @@ namespace LiveSmlm.Localization;
 using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
-/// Cuts a ROI around each candidate, fits one emitter, and when that fit is poor tries two emitters
-/// and keeps the better model (likelihood-ratio test); converts accepted fits to localizations.
+/// Cuts a ROI around each candidate, fits one emitter, and when that fit is poor searches for more
+/// (<see cref="MultiEmitterSearch"/>: split, residual peaks, joint refits, likelihood-ratio tests);
+/// converts accepted fits to localizations.
 /// One per worker thread: holds the ROI scratch buffers, so fitting allocates nothing. The policy's
 /// numbers are <see cref="RoiPolicy"/>; both engines call this one definition (the GPU engine after
 /// its kernels did the single fits).
@@ -15,6 +16,8 @@ public sealed class RoiFitter
 {
     private readonly LocalizerSettings _settings;
     private readonly FitOptions _options;
+    private readonly MultiEmitterOptions _search;
+    private readonly long[] _groups = new long[MultiGaussianModel.MaxEmitters + 1];
     private readonly int _roi;
     private readonly float _sigmaPx;
     private readonly double _pixelNm;
@@ -31,6 +34,7 @@ public sealed class RoiFitter
         _clock = clock;
         _settings = settings;
         _options = settings.ToFitOptions();
+        _search = settings.ToMultiEmitterOptions();
         _roi = settings.EffectiveRoiSizePx;
         _sigmaPx = (float)settings.PsfSigmaPx;
         _pixelNm = settings.Camera.PixelSizeNm;
@@ -41,9 +45,17 @@ public sealed class RoiFitter
 
     public long Fits { get; private set; }
 
+    /// <summary>Joint fits of two or more emitters run.</summary>
     public long PairFits { get; private set; }
 
+    /// <summary>ROIs whose accepted model has two or more emitters.</summary>
     public long PairsAccepted { get; private set; }
+
+    /// <summary>Emitters of accepted models that were placed at a residual peak (detection had missed them).</summary>
+    public long EmittersFromResidual { get; private set; }
+
+    /// <summary>ROIs with an accepted model of n emitters, at index n (index 0 unused).</summary>
+    public IReadOnlyList<long> GroupsByEmitters => _groups;
 
     public RejectionCounts Rejections { get; } = new();
 
@@ -52,6 +64,8 @@ public sealed class RoiFitter
         Fits = 0;
         PairFits = 0;
         PairsAccepted = 0;
+        EmittersFromResidual = 0;
+        Array.Clear(_groups);
         Rejections.Clear();
     }
 
@@ -176,27 +190,31 @@ public sealed class RoiFitter
     public void Accept<TVariance>(in FitResult single, ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
         where TVariance : struct, IPixels
     {
-        bool badLikelihood = HasBadLikelihood(single);
-        double widthZ = WidthZ(single);
-        bool overlap = badLikelihood || widthZ > RoiPolicy.OverlapSigmaZ;
-        if (_settings.MultiEmitter && CouldBeTwo(single, badLikelihood, widthZ))
+        bool overlap = MultiEmitterSearch.HasPoorLikelihood(single, _roi, _options, (float)RoiPolicy.PoorFitStdDevs)
+            || MultiEmitterSearch.WidthZ(single, _options) > RoiPolicy.OverlapSigmaZ;
+        if (MultiEmitterSearch.ShouldTry(single, _roi, _options, _search))
         {
-            PairFits++;
             long pairStarted = StageClock.Start();
-            TwoEmitterResult pair = TwoEmitterMle.Fit(pixels, variance, _roi, _sigmaPx, single, _options.MaxIterations, _options.ExcessNoiseFactor);
+            MultiEmitterResult group = MultiEmitterSearch.Search(pixels, variance, _roi, _options, _search, single, out int tried, out int fromResidual, out float rejectedGain);
             long pairTicks = System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted;
             _pairTicks += pairTicks;
             _clock?.Add(LocalizerStages.MultiEmitterFits, pairTicks);
-            double gain = (single.LogLikelihoodRatio - pair.LogLikelihoodRatio) / _options.ExcessNoiseFactor;
-            if (IsPlausible(pair) && gain > RoiPolicy.PairLikelihoodGain)
+            PairFits += tried;
+            if (group.Emitters > 1)
             {
                 PairsAccepted++;
-                output.Add(ToLocalization(roi, pair.X1, pair.Y1, pair.Photons1, pair.Background, _sigmaPx, pair.CrlbX1, pair.CrlbY1, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
-                output.Add(ToLocalization(roi, pair.X2, pair.Y2, pair.Photons2, pair.Background, _sigmaPx, pair.CrlbX2, pair.CrlbY2, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
+                EmittersFromResidual += fromResidual;
+                _groups[group.Emitters]++;
+                for (int k = 0; k < group.Emitters; k++)
+                {
+                    output.Add(ToLocalization(roi, group.X(k), group.Y(k), group.Photons(k), group.Background, _sigmaPx, group.CrlbX(k), group.CrlbY(k),
+                        group.LogLikelihoodRatio, group.Iterations, LocalizationFlags.MultiEmitter));
+                }
+
                 return;
             }
 
-            overlap |= IsPlausible(pair) && gain > RoiPolicy.OverlapLikelihoodGain;
+            overlap |= rejectedGain > RoiPolicy.OverlapLikelihoodGain;
         }
 
         if (single.Status != FitStatus.Ok)
@@ -205,39 +223,10 @@ public sealed class RoiFitter
             return;
         }
 
+        _groups[1]++;
         output.Add(ToLocalization(roi, single.X, single.Y, single.Photons, single.Background, single.Sigma, single.CrlbX, single.CrlbY,
             single.LogLikelihoodRatio, single.Iterations, overlap ? LocalizationFlags.PossibleOverlap : LocalizationFlags.None));
     }
-
-    // LLR above its expectation F·df by RoiPolicy.PoorFitStdDevs standard deviations (F·√(2 df)).
-    private bool HasBadLikelihood(in FitResult single)
-    {
-        int df = (_roi * _roi) - (_options.FitSigma ? 5 : 4);
-        double f = _options.ExcessNoiseFactor;
-        return single.LogLikelihoodRatio > f * (df + (RoiPolicy.PoorFitStdDevs * Math.Sqrt(2.0 * df)));
-    }
-
-    private static bool CouldBeTwo(in FitResult single, bool badLikelihood, double widthZ) =>
-        single.Status is FitStatus.Ok or FitStatus.SigmaOutOfRange or FitStatus.NotConverged
-        && (badLikelihood || widthZ > RoiPolicy.TryPairSigmaZ);
-
-    // (σ − σ_PSF)/√CRLB_σ; 0 when σ is fixed or its CRLB unusable.
-    private double WidthZ(in FitResult single) =>
-        _options.FitSigma && single.CrlbSigma > 0f ? (single.Sigma - _sigmaPx) / Math.Sqrt(single.CrlbSigma) : 0;
-
-    private bool IsPlausible(in TwoEmitterResult pair)
-    {
-        if (!pair.Converged || !(pair.LogLikelihoodRatio >= 0) || !float.IsFinite(pair.CrlbX1) || !float.IsFinite(pair.CrlbX2)
-            || pair.CrlbX1 <= 0 || pair.CrlbY1 <= 0 || pair.CrlbX2 <= 0 || pair.CrlbY2 <= 0)
-        {
-            return false;
-        }
-
-        bool inside = Inside(pair.X1) && Inside(pair.Y1) && Inside(pair.X2) && Inside(pair.Y2);
-        return inside && pair.Photons1 >= _options.MinPhotoelectrons && pair.Photons2 >= _options.MinPhotoelectrons;
-    }
-
-    private bool Inside(float v) => v >= 0f && v <= _roi;
 
     private Localization ToLocalization(
         RoiPlace roi, float x, float y, float photoelectrons, float background, float sigmaPx, float crlbX, float crlbY, float llr, int iterations, LocalizationFlags flags)
