@@ -32,6 +32,10 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
     private readonly StageClock _clock = new(LocalizerStages.Names);
     private readonly List<List<Localization>> _perFrame = [];
     private readonly List<List<Localization>> _shareOutputs = [];
+    private readonly List<List<FitResult>> _shareSingles = [];
+    private readonly List<List<RoiFitter.RoiPlace>> _sharePlaces = [];
+    private readonly List<FitResult> _frameSingles = [];
+    private readonly List<RoiFitter.RoiPlace> _framePlaces = [];
     private readonly List<float[]> _slotElectrons = [];
     private readonly List<float[]> _slotResidual = [];
     private readonly List<float[]> _slotBackground = [];
@@ -182,6 +186,27 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         while (_shareOutputs.Count < shares)
         {
             _shareOutputs.Add(new List<Localization>(256));
+            _shareSingles.Add(new List<FitResult>(256));
+            _sharePlaces.Add(new List<RoiFitter.RoiPlace>(256));
+        }
+
+        // Pass 1, the single fits, in shares; pass 2 in shares again, each seeing the whole frame's
+        // fits as neighbours, so the result is the one frame-per-worker mode gives.
+        Parallel.For(0, shares, RentWorkspace, (share, _, helper) =>
+        {
+            _shareSingles[share].Clear();
+            _sharePlaces[share].Clear();
+            int from = share * candidates / shares, to = (share + 1) * candidates / shares;
+            helper.Fitter.FitSingles(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _height, ws.Candidates, from, to, index, _shareSingles[share], _sharePlaces[share]);
+            return helper;
+        }, ReturnWorkspace);
+
+        _frameSingles.Clear();
+        _framePlaces.Clear();
+        for (int share = 0; share < shares; share++)
+        {
+            _frameSingles.AddRange(_shareSingles[share]);
+            _framePlaces.AddRange(_sharePlaces[share]);
         }
 
         Parallel.For(0, shares, RentWorkspace, (share, _, helper) =>
@@ -189,7 +214,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
             List<Localization> part = _shareOutputs[share];
             part.Clear();
             int from = share * candidates / shares, to = (share + 1) * candidates / shares;
-            helper.Fitter.FitCandidates(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _height, ws.Candidates, from, to, index, part);
+            helper.Fitter.AcceptRange(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _frameSingles, _framePlaces, from, to, part);
             return helper;
         }, ReturnWorkspace);
 
