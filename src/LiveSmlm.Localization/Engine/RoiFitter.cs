@@ -194,10 +194,10 @@ public sealed class RoiFitter
 
     /// <summary>
     /// Everything after the single fits of one frame (or share): for each poor fit (the gate of
-    /// <see cref="MultiEmitterSearch.ShouldTry"/>), the other fits' models that reach into its ROI are
+    /// <see cref="MultiEmitterSearch.ShouldTry"/>), the other fits' spots that reach into its ROI are
     /// taken as known (added to the model through the extra variance, as Huang et al. do for read
-    /// noise) and the single fit is repeated; when it is still poor, the multi-emitter search runs on
-    /// those pixels. Then rejections, flags and localizations. Also the GPU backend's entry, whose
+    /// noise) and the single fit is repeated; when that is still poor, the multi-emitter search runs on
+    /// the ROI's own pixels. Then rejections, flags and localizations. Also the GPU backend's entry, whose
     /// kernels did the single fits on the same pixels (one policy for both backends).
     /// </summary>
     public void AcceptAll<TSource>(TSource source, ReadOnlySpan<FitResult> singles, ReadOnlySpan<RoiPlace> places, int from, int to, List<Localization> output)
@@ -221,7 +221,18 @@ public sealed class RoiFitter
             if (AddNeighbours(r, singles, places))
             {
                 NeighbourRefits++;
-                single = GaussianMle.Fit(pixels, variance, _roi, _options);
+                FitResult refit = GaussianMle.Fit(pixels, variance, _roi, _options);
+                if (!MultiEmitterSearch.ShouldTry(refit, _roi, _options, _search))
+                {
+                    _pairTicks += System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted;
+                    _clock?.Add(LocalizerStages.MultiEmitterFits, System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted);
+                    AcceptSingle(refit, places[r], output, 0f);
+                    continue;
+                }
+
+                // Still poor: the neighbours' single fits were not good enough to take as given (close
+                // pairs bias each other), so the search fits them jointly from the ROI's own pixels.
+                source.Load(r, places[r], _pixels, _variance);
             }
 
             float rejectedGain = 0f;
@@ -271,9 +282,7 @@ public sealed class RoiFitter
         bool any = false;
         for (int k = 0; k < singles.Length; k++)
         {
-            // Only neighbours that are one emitter by the same gate are known well enough to be taken as
-            // given; a poor neighbour is fitted jointly by the search instead.
-            if (k == r || singles[k].Status != FitStatus.Ok || MultiEmitterSearch.ShouldTry(singles[k], _roi, _options, _search))
+            if (k == r || singles[k].Status != FitStatus.Ok)
             {
                 continue;
             }
