@@ -53,7 +53,7 @@ public class MultiEmitterMleTests(ITestOutputHelper log)
             options.ExcessNoiseFactor = (float)excess;
             ParameterVector start = default;
             MultiEmitterSearch.Split(pixels, Roi, (float)SigmaPx, single, ref start);
-            MultiEmitterResult fit = MultiEmitterMle.Fit(pixels, default(ZeroPixels), Roi, options, start, 2);
+            MultiEmitterResult fit = MultiEmitterMle.Fit(pixels, default(ZeroPixels), Roi, options, ref start, 2);
             if (fit.Status != FitStatus.Ok)
             {
                 continue;

@@ -1,29 +1,59 @@
 namespace LiveSmlm.Localization;
 
 /// <summary>
-/// Outcome of a joint fit of n emitters (<see cref="MultiGaussianModel"/> layout): parameters in ROI
-/// pixels and photoelectrons, and the CRLB of each from the joint Fisher matrix (F² included).
+/// Outcome of a joint fit of n ≤ 4 emitters: positions in ROI pixels, photoelectrons, and the CRLB
+/// variances of each position from the joint Fisher matrix (F² included). Plain fields, no fixed
+/// buffers: kernels copy it by value (ILGPU cannot copy a struct that holds a fixed buffer).
 /// </summary>
 public struct MultiEmitterResult
 {
-    public ParameterVector Parameters;
-    public ParameterVector Crlb;
+    public float X0, Y0, N0, X1, Y1, N1, X2, Y2, N2, X3, Y3, N3;
+    public float CrlbX0, CrlbY0, CrlbX1, CrlbY1, CrlbX2, CrlbY2, CrlbX3, CrlbY3;
+    public float Background;
     public int Emitters;
     public float LogLikelihoodRatio;
     public int Iterations;
     public FitStatus Status;
 
-    public readonly float X(int k) => Parameters[MultiGaussianModel.EmitterOffset(k)];
+    public readonly float X(int k) => k == 0 ? X0 : k == 1 ? X1 : k == 2 ? X2 : X3;
 
-    public readonly float Y(int k) => Parameters[MultiGaussianModel.EmitterOffset(k) + 1];
+    public readonly float Y(int k) => k == 0 ? Y0 : k == 1 ? Y1 : k == 2 ? Y2 : Y3;
 
-    public readonly float Photons(int k) => Parameters[MultiGaussianModel.EmitterOffset(k) + 2];
+    public readonly float Photons(int k) => k == 0 ? N0 : k == 1 ? N1 : k == 2 ? N2 : N3;
 
-    public readonly float Background => Parameters[MultiGaussianModel.BackgroundIndex(Emitters)];
+    public readonly float CrlbX(int k) => k == 0 ? CrlbX0 : k == 1 ? CrlbX1 : k == 2 ? CrlbX2 : CrlbX3;
 
-    public readonly float CrlbX(int k) => Crlb[MultiGaussianModel.EmitterOffset(k)];
+    public readonly float CrlbY(int k) => k == 0 ? CrlbY0 : k == 1 ? CrlbY1 : k == 2 ? CrlbY2 : CrlbY3;
 
-    public readonly float CrlbY(int k) => Crlb[MultiGaussianModel.EmitterOffset(k) + 1];
+    /// <summary>Writes the parameters in <see cref="MultiGaussianModel"/> layout into <paramref name="p"/>.</summary>
+    public readonly void CopyTo(ref ParameterVector p)
+    {
+        for (int k = 0; k < Emitters; k++)
+        {
+            int o = MultiGaussianModel.EmitterOffset(k);
+            p[o] = X(k);
+            p[o + 1] = Y(k);
+            p[o + 2] = Photons(k);
+        }
+
+        p[MultiGaussianModel.BackgroundIndex(Emitters)] = Background;
+    }
+
+    /// <summary>Takes the parameters (layout of <see cref="MultiGaussianModel"/>) and, when given, their CRLB variances.</summary>
+    public void Set(ref ParameterVector p, ref ParameterVector crlb)
+    {
+        for (int k = 0; k < Emitters; k++)
+        {
+            int o = MultiGaussianModel.EmitterOffset(k);
+            float x = p[o], y = p[o + 1], n = p[o + 2], cx = crlb[o], cy = crlb[o + 1];
+            if (k == 0) { X0 = x; Y0 = y; N0 = n; CrlbX0 = cx; CrlbY0 = cy; }
+            else if (k == 1) { X1 = x; Y1 = y; N1 = n; CrlbX1 = cx; CrlbY1 = cy; }
+            else if (k == 2) { X2 = x; Y2 = y; N2 = n; CrlbX2 = cx; CrlbY2 = cy; }
+            else { X3 = x; Y3 = y; N3 = n; CrlbX3 = cx; CrlbY3 = cy; }
+        }
+
+        Background = p[MultiGaussianModel.BackgroundIndex(Emitters)];
+    }
 }
 
 /// <summary>
@@ -40,7 +70,7 @@ public static class MultiEmitterMle
     /// <see cref="FitOptions.MinPhotoelectrons"/> per emitter.
     /// </summary>
     public static MultiEmitterResult Fit<TPixels, TVariance>(
-        TPixels pixels, TVariance readVariance, int roiSize, FitOptions options, ParameterVector start, int emitters)
+        TPixels pixels, TVariance readVariance, int roiSize, FitOptions options, ref ParameterVector start, int emitters)
         where TPixels : struct, IPixels
         where TVariance : struct, IPixels
     {
@@ -52,9 +82,16 @@ public static class MultiEmitterMle
             return result;
         }
 
-        ParameterVector p = start;
-        ParameterVector last = default;
         int count = (3 * emitters) + 1;
+
+        // Element by element: ILGPU cannot copy a struct that holds a fixed buffer.
+        ParameterVector p = default;
+        for (int a = 0; a < count; a++)
+        {
+            p[a] = start[a];
+        }
+
+        ParameterVector last = default;
         float sigma = options.InitialSigmaPx;
         float tolerance = options.TolerancePx;
         float damping = 1f;
@@ -109,10 +146,11 @@ public static class MultiEmitterMle
             }
         }
 
-        result.Parameters = p;
         result.Iterations = iteration;
+        ParameterVector crlb = default;
         if (!finite || outside)
         {
+            result.Set(ref p, ref crlb);
             result.Status = finite ? FitStatus.OutsideRoi : FitStatus.NonFinite;
             return result;
         }
@@ -120,14 +158,16 @@ public static class MultiEmitterMle
         model.Set(roiSize, ref p, emitters, sigma);
         FisherScoring.Accumulate(ref model, pixels, readVariance, roiSize, out fisher, out _);
         result.LogLikelihoodRatio = FisherScoring.LogLikelihoodRatio(ref model, pixels, readVariance, roiSize);
-        result.Status = Finish(roiSize, options, converged, ref fisher, ref result);
+        bool valid = FisherScoring.Crlb(ref fisher, count, options.ExcessNoiseFactor, out crlb);
+        result.Set(ref p, ref crlb);
+        result.Status = valid ? Finish(roiSize, options, converged, ref result) : FitStatus.NonFinite;
         return result;
     }
 
-    private static FitStatus Finish(int roiSize, FitOptions options, bool converged, ref FisherMatrix fisher, ref MultiEmitterResult r)
+    private static FitStatus Finish(int roiSize, FitOptions options, bool converged, ref MultiEmitterResult r)
     {
         int emitters = r.Emitters;
-        if (!FisherScoring.Crlb(ref fisher, (3 * emitters) + 1, options.ExcessNoiseFactor, out r.Crlb) || !FisherScoring.IsFinite(r.LogLikelihoodRatio))
+        if (!FisherScoring.IsFinite(r.LogLikelihoodRatio))
         {
             return FitStatus.NonFinite;
         }

@@ -136,7 +136,7 @@ public static class MultiEmitterSearch
         }
 
         tried++;
-        MultiEmitterResult pair = MultiEmitterMle.Fit(pixels, readVariance, roiSize, options, start, 2);
+        MultiEmitterResult pair = MultiEmitterMle.Fit(pixels, readVariance, roiSize, options, ref start, 2);
         float gain = (single.LogLikelihoodRatio - pair.LogLikelihoodRatio) / f;
         if (pair.Status != FitStatus.Ok || !(gain > search.SplitGain))
         {
@@ -149,16 +149,16 @@ public static class MultiEmitterSearch
         for (int n = 2; n < search.MaxEmitters; n++)
         {
             MultiGaussianModel current = default;
-            ParameterVector p = best.Parameters;
-            current.Set(roiSize, ref p, n, options.InitialSigmaPx);
-            ParameterVector next = p;
+            ParameterVector next = default;
+            best.CopyTo(ref next);
+            current.Set(roiSize, ref next, n, options.InitialSigmaPx);
             if (!AddAtResidualPeak(ref current, pixels, readVariance, roiSize, search.ResidualZ, n, ref next, best.Background))
             {
                 break;
             }
 
             tried++;
-            MultiEmitterResult more = MultiEmitterMle.Fit(pixels, readVariance, roiSize, options, next, n + 1);
+            MultiEmitterResult more = MultiEmitterMle.Fit(pixels, readVariance, roiSize, options, ref next, n + 1);
             if (more.Status != FitStatus.Ok || !((best.LogLikelihoodRatio - more.LogLikelihoodRatio) / f > search.AddGain))
             {
                 break;
