@@ -7,7 +7,7 @@ using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
 /// Turns the device's single-emitter fits of one frame into localizations through the CPU engine's own
-/// policy (RoiFitter.Accept: multi-emitter search when poor, rejections, flags; RemoveDuplicates).
+/// policy (RoiFitter.AcceptAll: neighbour refit and multi-emitter search when poor, rejections, flags; RemoveDuplicates).
 /// </summary>
 /// <remarks>
 /// One policy for both backends. The single fit runs on the device; the multi-emitter search
