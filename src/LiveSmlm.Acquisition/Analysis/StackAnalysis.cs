@@ -88,6 +88,8 @@ public static class StackAnalysis
             FitsAttempted = stats.FitsAttempted,
             MultiEmitterFitsAttempted = stats.MultiEmitterFitsAttempted,
             MultiEmitterFitsAccepted = stats.MultiEmitterFitsAccepted,
+            GroupsByEmitters = stats.GroupsByEmitters,
+            EmittersFromResidual = stats.EmittersFromResidual,
             Rejections = stats.Rejections,
             MedianUncertaintyNm = Math.Round(medianUncertaintyNm, 2),
             Seconds = Math.Round(result.Seconds, 3),

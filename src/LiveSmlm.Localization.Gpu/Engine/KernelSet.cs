@@ -37,7 +37,11 @@ internal sealed class KernelSet
         FitNoReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitNoReadNoise);
         FitUniformReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<FitResult>, int, FitOptions, float>(FitKernels.FitUniformReadNoise);
         FitMappedReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitMappedReadNoise);
+        SearchMultiEmitter = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, ArrayView<MultiEmitterResult>, int, FitOptions, MultiEmitterOptions>(
+            FitKernels.SearchMultiEmitter);
     }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, ArrayView<MultiEmitterResult>, int, FitOptions, MultiEmitterOptions> SearchMultiEmitter { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, float, float, Sweep> ConvertUniform { get; }
 

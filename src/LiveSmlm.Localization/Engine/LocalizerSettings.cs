@@ -42,8 +42,18 @@ public sealed record LocalizerSettings
     /// <summary>Frames in the running median of <see cref="BackgroundMode.TemporalMedian"/>.</summary>
     public int TemporalWindowFrames { get; init; } = 15;
 
-    /// <summary>Fit two emitters jointly when one fits poorly, keeping the better model.</summary>
+    /// <summary>Fit several emitters jointly when one fits poorly, keeping the model the likelihood-ratio test prefers.</summary>
     public bool MultiEmitter { get; init; } = true;
+
+    /// <summary>Most emitters fitted jointly in one ROI (with <see cref="MultiEmitter"/>); 2–4.</summary>
+    public int MaxEmittersPerGroup { get; init; } = 3;
+
+    /// <summary>
+    /// Significance level of each model test (one more emitter must lower the log-likelihood ratio by the
+    /// χ² upper quantile at this level; the residual peak must pass the normal quantile at this level
+    /// over the ROI's pixels): the nominal false-positive rate per test.
+    /// </summary>
+    public double MultiEmitterSignificance { get; init; } = 3e-4;
 
     /// <summary>Fits with fewer photons (at the sample) are rejected.</summary>
     public double MinPhotons { get; init; } = 50;
@@ -93,6 +103,8 @@ public sealed record LocalizerSettings
         Require(MinSigmaFactor is > 0 and < 1, Path("minSigmaFactor"), MinSigmaFactor, "(0, 1)");
         Require(MaxSigmaFactor is > 1 and <= 10, Path("maxSigmaFactor"), MaxSigmaFactor, "(1, 10]");
         Require(MaxIterations is >= 1 and <= 1000, Path("maxIterations"), MaxIterations, "[1, 1000]");
+        Require(MaxEmittersPerGroup is >= 2 and <= MultiGaussianModel.MaxEmitters, Path("maxEmittersPerGroup"), MaxEmittersPerGroup, $"[2, {MultiGaussianModel.MaxEmitters}]");
+        Require(MultiEmitterSignificance is >= 1e-9 and <= 0.1, Path("multiEmitterSignificance"), MultiEmitterSignificance, "[1e-9, 0.1]");
     }
 
     /// <summary>The per-ROI options these settings imply (lengths in px, counts in photoelectrons).</summary>
@@ -108,6 +120,10 @@ public sealed record LocalizerSettings
         options.ExcessNoiseFactor = (float)Camera.ExcessNoiseFactor;
         return options;
     }
+
+    /// <summary>The multi-emitter search's thresholds these settings imply (MaxEmitters 1 when <see cref="MultiEmitter"/> is off).</summary>
+    public MultiEmitterOptions ToMultiEmitterOptions() =>
+        MultiEmitterOptions.Create(MultiEmitter ? MaxEmittersPerGroup : 1, MultiEmitterSignificance, EffectiveRoiSizePx);
 
     private const string Section = "localizer";
 
