@@ -123,11 +123,21 @@ public sealed record PsfCalibration3D
         }
     }
 
-    /// <summary>The spline's per-voxel coefficients (built once per call; cache the result).</summary>
+    // Built on first use and shared by every worker (a race builds the same array twice, harmlessly).
+    private float[]? _coefficients;
+
+    /// <summary>The ROI side of a 3D fit: the spline window less one pixel each side (shifts of ±½ px stay inside it), else 13 px.</summary>
+    [JsonIgnore]
+    public int FitRoiSizePx => Spline is { } s ? s.WindowPx - 2 : DefaultFitRoiPx;
+
+    // 13 px holds σ up to ≈ 3 px (±700 nm for a d ≈ 400 nm lens) to ±2σ.
+    private const int DefaultFitRoiPx = 13;
+
+    /// <summary>The spline's per-voxel coefficients, built once from the samples.</summary>
     public float[] SplineCoefficients()
     {
         SplineSamples s = Spline ?? throw new InvalidOperationException("This calibration has no spline PSF; use --psf gauss3d.");
-        return CubicSplineCoefficients.Build([.. s.Samples.Select(v => (double)v)], s.Grid);
+        return _coefficients ??= CubicSplineCoefficients.Build([.. s.Samples.Select(v => (double)v)], s.Grid);
     }
 
     /// <summary>The z range the spline model may use: the usable range within the spline's samples.</summary>

@@ -22,6 +22,9 @@ public sealed class RoiFitter
     private readonly float[] _pixels;
     private readonly float[] _variance;
     private readonly StageClock? _clock;
+    private readonly PsfCalibration3D? _calibration;
+    private readonly float[]? _splineCoefficients;
+    private readonly Fit3DOptions _options3D;
     private long _pairTicks;
 
     /// <summary>A fitter for <paramref name="settings"/>; <paramref name="clock"/> (stages of <see cref="LocalizerStages"/>), when given, is charged with the fit and merge time.</summary>
@@ -37,6 +40,16 @@ public sealed class RoiFitter
         _qe = settings.Camera.QuantumEfficiency;
         _pixels = new float[_roi * _roi];
         _variance = new float[_roi * _roi];
+        _calibration = settings.Calibration3D;
+        if (_calibration is not null)
+        {
+            _splineCoefficients = settings.Psf3D == Psf3DModel.Spline ? _calibration.SplineCoefficients() : null;
+            _options3D = Fit3DOptions.Create();
+            _options3D.MaxIterations = Math.Max(settings.MaxIterations, _options3D.MaxIterations);
+            _options3D.ExcessNoiseFactor = _options.ExcessNoiseFactor;
+            _options3D.MinPhotoelectrons = _options.MinPhotoelectrons;
+            _options3D.MinSignalToNoise = _options.MinSignalToNoise;
+        }
     }
 
     public long Fits { get; private set; }
@@ -153,8 +166,46 @@ public sealed class RoiFitter
     {
         var pixels = new ArrayPixels(_pixels, 0);
         Fits++;
+        if (_calibration is not null)
+        {
+            FitOne3D(pixels, variance, roi, output);
+            return;
+        }
+
         FitResult single = GaussianMle.Fit(pixels, variance, _roi, _options);
         Accept(single, pixels, variance, roi, output);
+    }
+
+    // x, y, z, N, b with the calibration's model (no pair fits in 3D: the two-emitter model is 2D).
+    private void FitOne3D<TVariance>(ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
+        where TVariance : struct, IPixels
+    {
+        PsfCalibration3D c = _calibration!;
+        Fit3DResult r;
+        if (_splineCoefficients is not null)
+        {
+            (float zMin, float zMax) = c.SplineZRange();
+            var model = new SplinePsfModel<ArrayPixels>(new ArrayPixels(_splineCoefficients, 0), c.Spline!.Grid, zMin, zMax);
+            r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
+        }
+        else
+        {
+            AstigmaticGaussianModel model = c.GaussModel(_roi);
+            r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
+        }
+
+        if (r.Status != FitStatus.Ok)
+        {
+            Rejections.Add(r.Status);
+            return;
+        }
+
+        Localization loc = ToLocalization(roi, r.X, r.Y, r.Photons, r.Background, _sigmaPx, r.CrlbX, r.CrlbY, r.LogLikelihoodRatio, r.Iterations, LocalizationFlags.None);
+        loc.ZNm = r.ZNm;
+        loc.UncertaintyZNm = MathF.Sqrt(r.CrlbZ);
+        loc.SigmaXNm = (float)c.X.SigmaNm(r.ZNm);
+        loc.SigmaYNm = (float)c.Y.SigmaNm(r.ZNm);
+        output.Add(loc);
     }
 
     /// <summary>
