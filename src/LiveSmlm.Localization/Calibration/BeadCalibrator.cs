@@ -55,8 +55,17 @@ public static class BeadCalibrator
     // A bead is a maximum of the projection within this (Chebyshev distance, px): closer maxima are one spot.
     private const int SameSpotPx = 3;
 
-    // Keys cubic convolution (a = −0.5): the interpolation kernel for the sub-pixel alignment of the beads.
-    private const double KeysA = -0.5;
+    // Rounds of focus refinement against the pooled curves, and how far (nm) each may move a bead's focus.
+    private const int AlignmentRounds = 2;
+    private const double RefineReachNm = 100;
+
+    // Savitzky–Golay smoothing of the averaged stack along z: cubic, over ±100 nm (at least ±2 slices).
+    private const int SmoothingOrder = 3;
+    private const double SmoothingHalfWidthNm = 100;
+    private const int MinSmoothingSlices = 2;
+
+    // Pixels cut around each bead beyond its window, so that the sub-pixel shift interpolates inside the data.
+    private const int CropMarginPx = 2;
 
     public static BeadCalibrationResult Calibrate(
         IReadOnlyList<float[]> slices, int width, int height, double zStepNm, double pixelSizeNm, BeadCalibrationOptions options,
@@ -131,23 +140,7 @@ public static class BeadCalibrator
         }
 
         // Pool the aligned widths and fit the curves (weights 1/CRLB of each width).
-        var z = new List<double>();
-        var sx = new List<double>();
-        var sy = new List<double>();
-        var wx = new List<double>();
-        var wy = new List<double>();
-        foreach (BeadFits bead in beads)
-        {
-            foreach (SliceFit s in bead.Slices.Where(s => s.Ok))
-            {
-                z.Add(s.StageNm - bead.FocusNm);
-                sx.Add(s.SigmaX);
-                sy.Add(s.SigmaY);
-                wx.Add(1 / s.VarSigmaX);
-                wy.Add(1 / s.VarSigmaY);
-            }
-        }
-
+        (List<double> z, List<double> sx, List<double> sy, List<double> wx, List<double> wy) = Pool(beads);
         if (z.Count < 8)
         {
             throw new InvalidDataException($"{source}: only {z.Count} slices of the beads could be fitted; the beads are too faint or out of focus over the whole stack.");
@@ -155,6 +148,20 @@ public static class BeadCalibrator
 
         AstigmaticCurveFit.Result cx = AstigmaticCurveFit.Fit(z, sx, wx);
         AstigmaticCurveFit.Result cy = AstigmaticCurveFit.Fit(z, sy, wy);
+
+        // The crossing of one bead's own noisy widths places it to ~10 nm; each bead's focus is refined against
+        // the pooled curves (its widths fitted with one z offset), then the curves are fitted again.
+        for (int round = 0; round < AlignmentRounds; round++)
+        {
+            foreach (BeadFits bead in beads)
+            {
+                bead.FocusNm = RefineFocus(bead, cx, cy);
+            }
+
+            (z, sx, sy, wx, wy) = Pool(beads);
+            cx = AstigmaticCurveFit.Fit(z, sx, wx);
+            cy = AstigmaticCurveFit.Fit(z, sy, wy);
+        }
 
         // z = 0 where the fitted curves cross; the beads' foci move with it.
         double crossing = Crossing(cx, cy);
@@ -332,6 +339,61 @@ public static class BeadCalibrator
         return fits;
     }
 
+    private static (List<double> Z, List<double> Sx, List<double> Sy, List<double> Wx, List<double> Wy) Pool(List<BeadFits> beads)
+    {
+        var z = new List<double>();
+        var sx = new List<double>();
+        var sy = new List<double>();
+        var wx = new List<double>();
+        var wy = new List<double>();
+        foreach (BeadFits bead in beads)
+        {
+            foreach (SliceFit s in bead.Slices.Where(s => s.Ok))
+            {
+                z.Add(s.StageNm - bead.FocusNm);
+                sx.Add(s.SigmaX);
+                sy.Add(s.SigmaY);
+                wx.Add(1 / s.VarSigmaX);
+                wy.Add(1 / s.VarSigmaY);
+            }
+        }
+
+        return (z, sx, sy, wx, wy);
+    }
+
+    // The focus f minimising Σ w[(σx − Sx(stage − f))² + (σy − Sy(stage − f))²] over the bead's slices: a 1 nm
+    // scan of ±RefineReachNm about the current focus, then a parabola through the best three.
+    private static double RefineFocus(BeadFits bead, AstigmaticCurveFit.Result x, AstigmaticCurveFit.Result y)
+    {
+        double[] px = [x.Sigma0, x.CNm, x.DNm, x.A, x.B], py = [y.Sigma0, y.CNm, y.DNm, y.A, y.B];
+        List<SliceFit> ok = [.. bead.Slices.Where(s => s.Ok)];
+        double Cost(double f)
+        {
+            double sum = 0;
+            foreach (SliceFit s in ok)
+            {
+                double dx = s.SigmaX - AstigmaticCurveFit.Model(px, s.StageNm - f), dy = s.SigmaY - AstigmaticCurveFit.Model(py, s.StageNm - f);
+                sum += (dx * dx / s.VarSigmaX) + (dy * dy / s.VarSigmaY);
+            }
+
+            return sum;
+        }
+
+        double best = bead.FocusNm, bestCost = Cost(best);
+        for (double f = bead.FocusNm - RefineReachNm; f <= bead.FocusNm + RefineReachNm; f += 1)
+        {
+            double c = Cost(f);
+            if (c < bestCost)
+            {
+                best = f;
+                bestCost = c;
+            }
+        }
+
+        double lo = Cost(best - 1), hi = Cost(best + 1), curvature = lo + hi - (2 * bestCost);
+        return curvature > 0 ? best + (0.5 * (lo - hi) / curvature) : best;
+    }
+
     private static double Crossing(AstigmaticCurveFit.Result x, AstigmaticCurveFit.Result y)
     {
         double Difference(double z) => AstigmaticCurveFit.Model([x.Sigma0, x.CNm, x.DNm, x.A, x.B], z) - AstigmaticCurveFit.Model([y.Sigma0, y.CNm, y.DNm, y.A, y.B], z);
@@ -401,49 +463,62 @@ public static class BeadCalibrator
         return (ends[0], ends[1]);
     }
 
-    // The spline samples: each bead's background-subtracted slices resampled onto a window centred on the bead
-    // (Keys cubic convolution laterally, linear in z at depth = stage − focus), divided by its photons,
-    // averaged with weights ∝ photons, each slice normalised to sum 1.
+    // The spline samples: each bead's background-subtracted stack, cut with a margin and interpolated by its own
+    // tricubic spline (interpolating: it keeps the PSF's width, where cubic convolution would blur it) onto a
+    // window centred on the bead at depth = stage − focus, summed over beads (so weighted by their photons),
+    // each slice normalised to sum 1.
     private static SplineSamples AverageBeads(IReadOnlyList<float[]> slices, int width, List<BeadFits> beads, int w, double zStepNm, double zMin, double zMax)
     {
         double start = (Math.Floor(zMin / zStepNm) - 1) * zStepNm, end = (Math.Ceiling(zMax / zStepNm) + 1) * zStepNm;
         int count = (int)Math.Round((end - start) / zStepNm) + 1;
         var sum = new double[count * w * w];
         var covered = new bool[count];
+        int crop = w + (2 * CropMarginPx), n = slices.Count;
         foreach (BeadFits bead in beads)
         {
             (double bx, double by, _) = bead.Centre();
+            int cx0 = (int)Math.Floor(bx) - (crop / 2), cy0 = (int)Math.Floor(by) - (crop / 2);
+            var stack = new double[n * crop * crop];
+            for (int k = 0; k < n; k++)
+            {
+                double background = bead.Slices[k].Background;
+                for (int j = 0; j < crop; j++)
+                {
+                    for (int i = 0; i < crop; i++)
+                    {
+                        stack[(((k * crop) + j) * crop) + i] = slices[k][((cy0 + j) * width) + cx0 + i] - background;
+                    }
+                }
+            }
+
+            var grid = new SplineGrid(crop, n, 0, 1);
+            float[] c = CubicSplineCoefficients.Build(stack, grid);
             for (int s = 0; s < count; s++)
             {
-                double stage = start + (s * zStepNm) + bead.FocusNm;
-                double f = stage / zStepNm;
-                int k = (int)Math.Floor(f);
-                if (k < 0 || k + 1 >= slices.Count)
+                double f = (start + (s * zStepNm) + bead.FocusNm) / zStepNm;
+                if (f < 0 || f > n - 1)
                 {
                     continue;
                 }
 
-                double t = f - k;
                 for (int j = 0; j < w; j++)
                 {
                     for (int i = 0; i < w; i++)
                     {
-                        // Image coordinates of sample (i, j): centre of the window on the bead; pixel p's centre is p + 0.5.
-                        double u = bx + i + 0.5 - (0.5 * w) - 0.5, v = by + j + 0.5 - (0.5 * w) - 0.5;
-                        double a = Interpolate(slices[k], width, u, v) - bead.Slices[k].Background;
-                        double b = Interpolate(slices[k + 1], width, u, v) - bead.Slices[k + 1].Background;
-                        sum[(((s * w) + j) * w) + i] += ((1 - t) * a) + (t * b);
+                        // Sample (i, j) lies (i + ½ − W/2, j + ½ − W/2) px from the bead; crop sample m sits at pixel centre cx0 + m + ½.
+                        double u = bx + i + 0.5 - (0.5 * w) - 0.5 - cx0, v = by + j + 0.5 - (0.5 * w) - 0.5 - cy0;
+                        sum[(((s * w) + j) * w) + i] += CubicSplineCoefficients.Evaluate(c, grid, u, v, f);
                     }
                 }
 
-                // Added unnormalised (photons × shape): the per-slice normalisation below makes it the photon-weighted mean shape.
                 covered[s] = true;
             }
         }
 
-        // Trim the ends no bead reached.
+        // Trim the ends no bead reached, then smooth along z.
         int first = Array.IndexOf(covered, true), last = Array.LastIndexOf(covered, true);
         int kept = last - first + 1;
+        SmoothAlongZ(sum, first, kept, w * w, Math.Max(MinSmoothingSlices, (int)Math.Round(SmoothingHalfWidthNm / zStepNm)));
         var samples = new float[kept * w * w];
         for (int s = 0; s < kept; s++)
         {
@@ -462,31 +537,97 @@ public static class BeadCalibrator
         return new SplineSamples(w, kept, start + (first * zStepNm), zStepNm, samples);
     }
 
-    private static double Interpolate(float[] image, int width, double u, double v)
+    // Local cubic least squares (Savitzky–Golay, order 3) over ±h slices, clipped at the ends, for every pixel:
+    // the bead noise of single slices would otherwise make the spline's width wiggle with z (a 1 nm wiggle in σ is
+    // 5–10 nm in z), and a cubic keeps the PSF's own z-dependence (quadratic about each focus) unbiased. SMAP
+    // likewise smooths its bead average along z before the spline (fit3Dcspline's smoothing parameter).
+    private static void SmoothAlongZ(double[] stack, int first, int count, int pixels, int h)
     {
-        int iu = (int)Math.Floor(u), iv = (int)Math.Floor(v);
-        double fu = u - iu, fv = v - iv, sum = 0;
-        for (int dj = -1; dj <= 2; dj++)
+        var weights = new double[count][];
+        for (int s = 0; s < count; s++)
         {
-            double kv = Keys(dj - fv);
-            double row = 0;
-            for (int di = -1; di <= 2; di++)
+            int lo = Math.Max(0, s - h), hi = Math.Min(count - 1, s + h), m = hi - lo + 1;
+            int order = Math.Min(SmoothingOrder, m - 1);
+            var normal = new double[order + 1, order + 1];
+            for (int k = lo; k <= hi; k++)
             {
-                row += Keys(di - fu) * image[((iv + dj) * width) + iu + di];
+                for (int a = 0; a <= order; a++)
+                {
+                    for (int b = 0; b <= order; b++)
+                    {
+                        normal[a, b] += Math.Pow(k - s, a + b);
+                    }
+                }
             }
 
-            sum += kv * row;
+            // Row 0 of (VᵀV)⁻¹Vᵀ: the weights that give the local polynomial's value at s.
+            double[] e0 = SolveSmall(normal, order + 1);
+            weights[s] = new double[m];
+            for (int k = lo; k <= hi; k++)
+            {
+                double wk = 0;
+                for (int a = 0; a <= order; a++)
+                {
+                    wk += e0[a] * Math.Pow(k - s, a);
+                }
+
+                weights[s][k - lo] = wk;
+            }
         }
 
-        return sum;
+        var line = new double[count];
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                line[s] = stack[((first + s) * pixels) + p];
+            }
+
+            for (int s = 0; s < count; s++)
+            {
+                int lo = Math.Max(0, s - h);
+                double v = 0;
+                for (int k = 0; k < weights[s].Length; k++)
+                {
+                    v += weights[s][k] * line[lo + k];
+                }
+
+                stack[((first + s) * pixels) + p] = v;
+            }
+        }
     }
 
-    private static double Keys(double s)
+    // Solves M·x = e₀ for a small symmetric positive-definite M (Gauss–Jordan).
+    private static double[] SolveSmall(double[,] m, int n)
     {
-        s = Math.Abs(s);
-        return s < 1 ? ((KeysA + 2) * s * s * s) - ((KeysA + 3) * s * s) + 1
-            : s < 2 ? (KeysA * s * s * s) - (5 * KeysA * s * s) + (8 * KeysA * s) - (4 * KeysA)
-            : 0;
+        var a = (double[,])m.Clone();
+        var x = new double[n];
+        x[0] = 1;
+        for (int c = 0; c < n; c++)
+        {
+            double pivot = a[c, c];
+            for (int k = 0; k < n; k++)
+            {
+                a[c, k] /= pivot;
+            }
+
+            x[c] /= pivot;
+            for (int r = 0; r < n; r++)
+            {
+                if (r != c)
+                {
+                    double f = a[r, c];
+                    for (int k = 0; k < n; k++)
+                    {
+                        a[r, k] -= f * a[c, k];
+                    }
+
+                    x[r] -= f * x[c];
+                }
+            }
+        }
+
+        return x;
     }
 
     // Fits every used bead's slices within the usable range with both models: RMS of (fitted z − (stage − focus)).

@@ -94,6 +94,33 @@ public static class CubicSplineCoefficients
         return result;
     }
 
+    /// <summary>
+    /// The spline at sample coordinates (u, v, w) (sample (x, y, z) sits at (x, y, z)); u and v clamped to the
+    /// grid's voxels, w likewise: an interpolator for any point of a sampled stack.
+    /// </summary>
+    public static double Evaluate(float[] coefficients, SplineGrid grid, double u, double v, double w)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        int vx = grid.LateralVoxels;
+        int kx = Math.Clamp((int)Math.Floor(u), 0, vx - 1), ky = Math.Clamp((int)Math.Floor(v), 0, vx - 1), kz = Math.Clamp((int)Math.Floor(w), 0, grid.ZVoxels - 1);
+        double tx = u - kx, ty = v - ky, tz = w - kz, sum = 0, pz = 1;
+        int b = ((((kz * vx) + ky) * vx) + kx) * SplineGrid.CoefficientsPerVoxel;
+        for (int r = 0; r < 4; r++)
+        {
+            double py = 1;
+            for (int q = 0; q < 4; q++)
+            {
+                int k = b + (4 * q) + (16 * r);
+                sum += (coefficients[k] + (tx * (coefficients[k + 1] + (tx * (coefficients[k + 2] + (tx * coefficients[k + 3])))))) * py * pz;
+                py *= ty;
+            }
+
+            pz *= tz;
+        }
+
+        return sum;
+    }
+
     // Natural cubic spline through f[0 … n): per interval k, f(k + t) = c0 + c1 t + c2 t² + c3 t³ into c[4k …].
     private static void Line(double[] f, int n, double[] c)
     {

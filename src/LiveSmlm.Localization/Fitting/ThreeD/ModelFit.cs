@@ -67,7 +67,8 @@ public static class ModelFit
                 float value = MathF.Min(MathF.Max(theta[a] + change, model.Lower(a)), model.Upper(a));
                 last[a] = value - theta[a];
                 theta[a] = value;
-                small &= MathF.Abs(last[a]) < model.Tolerance(a);
+                // Converged on the undamped step: a damped one is short because of the damping, not the optimum.
+                small &= MathF.Abs(step[a]) < model.Tolerance(a);
                 finite &= FisherScoring.IsFinite(value);
             }
 
