@@ -47,13 +47,14 @@ internal static class ThreeDImages
 
         double tx = u - kx, ty = v - ky, tz = w - kz, sum = 0;
         int b = ((((kz * vx) + ky) * vx) + kx) * 64;
+        double[] px = [1, tx, tx * tx, tx * tx * tx], py = [1, ty, ty * ty, ty * ty * ty], pz = [1, tz, tz * tz, tz * tz * tz];
         for (int r = 0; r < 4; r++)
         {
             for (int q = 0; q < 4; q++)
             {
                 for (int p = 0; p < 4; p++)
                 {
-                    sum += coefficients[b + p + (4 * q) + (16 * r)] * Math.Pow(tx, p) * Math.Pow(ty, q) * Math.Pow(tz, r);
+                    sum += coefficients[b + p + (4 * q) + (16 * r)] * px[p] * py[q] * pz[r];
                 }
             }
         }
