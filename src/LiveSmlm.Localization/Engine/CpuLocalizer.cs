@@ -177,7 +177,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         float[]? background = temporal ? _slotBackground[k] : null;
         int index = checked((int)frame.Index);
         int shares = Math.Min(Environment.ProcessorCount, candidates / MinCandidatesPerShare);
-        if (!spreadFits || shares < 2)
+        // 3D fits are not spread (their fitter takes a frame's share in one pass; see RoiFitter).
+        if (!spreadFits || shares < 2 || _settings.Calibration3D is not null)
         {
             ws.Fit(_varianceMap, _uniformVariance, background, index, local);
             return;

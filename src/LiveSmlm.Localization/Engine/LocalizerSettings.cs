@@ -13,6 +13,16 @@ public enum BackgroundMode
     TemporalMedian,
 }
 
+/// <summary>Which 3D PSF model fits the ROIs when a calibration is given.</summary>
+public enum Psf3DModel
+{
+    /// <summary>Astigmatic elliptical Gaussian with the calibration's σx(z), σy(z) (Huang et al. 2008).</summary>
+    Gauss3D,
+
+    /// <summary>Cubic spline of the calibration's averaged bead stack (Li et al. 2018).</summary>
+    Spline,
+}
+
 /// <summary>
 /// Everything a user sets for localization; defaults work across sCMOS/EMCCD, 500–5000 photons and
 /// 5–50 background photons per pixel. <see cref="Validate"/> names the field and the allowed range.
@@ -76,11 +86,20 @@ public sealed record LocalizerSettings
     /// <summary>Newton iterations per fit before "not converged".</summary>
     public int MaxIterations { get; init; } = 30;
 
+    /// <summary>3D calibration (`calibrate-3d`): when set, every ROI is fitted for x, y, z, N, b with <see cref="Psf3D"/>; null for 2D.</summary>
+    public PsfCalibration3D? Calibration3D { get; init; }
+
+    /// <summary>The 3D model used with <see cref="Calibration3D"/>.</summary>
+    public Psf3DModel Psf3D { get; init; } = Psf3DModel.Gauss3D;
+
+    public bool Is3D => Calibration3D is not null;
+
     /// <summary>PSF σ in camera pixels.</summary>
     public double PsfSigmaPx => PsfSigmaNm / Camera.PixelSizeNm;
 
     /// <summary>The ROI side actually used: <see cref="RoiSizePx"/> or 2·ceil(3σ_px)+1 clipped to [5, 15].</summary>
-    public int EffectiveRoiSizePx => RoiSizePx > 0
+    public int EffectiveRoiSizePx => Calibration3D is { } calibration ? calibration.FitRoiSizePx
+        : RoiSizePx > 0
         ? RoiSizePx
         : Math.Clamp((2 * (int)Math.Ceiling(3 * PsfSigmaPx)) + 1, MinAutoRoi, GaussianMle.MaxRoiSize);
 
@@ -105,6 +124,12 @@ public sealed record LocalizerSettings
         Require(MaxIterations is >= 1 and <= 1000, Path("maxIterations"), MaxIterations, "[1, 1000]");
         Require(MaxEmittersPerGroup is >= 2 and <= MultiGaussianModel.MaxEmitters, Path("maxEmittersPerGroup"), MaxEmittersPerGroup, $"[2, {MultiGaussianModel.MaxEmitters}]");
         Require(MultiEmitterSignificance is >= 1e-9 and <= 0.1, Path("multiEmitterSignificance"), MultiEmitterSignificance, "[1e-9, 0.1]");
+        if (Calibration3D is { } c)
+        {
+            Require(Math.Abs(c.PixelSizeNm - Camera.PixelSizeNm) <= 0.01 * Camera.PixelSizeNm, Path("calibration3D.pixelSizeNm"), c.PixelSizeNm,
+                $"the camera's pixel size, {Camera.PixelSizeNm} nm (± 1 %): the calibration was made with other optics");
+            Require(Psf3D != Psf3DModel.Spline || c.Spline is not null, Path("psf3D"), (double)Psf3D, "gauss3d: this calibration holds no spline PSF");
+        }
     }
 
     /// <summary>The per-ROI options these settings imply (lengths in px, counts in photoelectrons).</summary>

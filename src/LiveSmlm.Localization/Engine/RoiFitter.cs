@@ -30,6 +30,9 @@ public sealed class RoiFitter
     private AxisTable _neighbourX;
     private AxisTable _neighbourY;
     private readonly StageClock? _clock;
+    private readonly PsfCalibration3D? _calibration;
+    private readonly float[]? _splineCoefficients;
+    private readonly Fit3DOptions _options3D;
     private long _pairTicks;
 
     /// <summary>A fitter for <paramref name="settings"/>; <paramref name="clock"/> (stages of <see cref="LocalizerStages"/>), when given, is charged with the fit and merge time.</summary>
@@ -46,6 +49,16 @@ public sealed class RoiFitter
         _qe = settings.Camera.QuantumEfficiency;
         _pixels = new float[_roi * _roi];
         _variance = new float[_roi * _roi];
+        _calibration = settings.Calibration3D;
+        if (_calibration is not null)
+        {
+            _splineCoefficients = settings.Psf3D == Psf3DModel.Spline ? _calibration.SplineCoefficients() : null;
+            _options3D = Fit3DOptions.Create();
+            _options3D.MaxIterations = Math.Max(settings.MaxIterations, _options3D.MaxIterations);
+            _options3D.ExcessNoiseFactor = _options.ExcessNoiseFactor;
+            _options3D.MinPhotoelectrons = _options.MinPhotoelectrons;
+            _options3D.MinSignalToNoise = _options.MinSignalToNoise;
+        }
     }
 
     public long Fits { get; private set; }
@@ -102,6 +115,12 @@ public sealed class RoiFitter
         float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
         List<Candidate> candidates, int from, int to, int frame, List<Localization> output)
     {
+        if (_calibration is not null)
+        {
+            FitCandidates3D(electrons, varianceMap, uniformVariance, backgroundMap, width, height, candidates, from, to, frame, output);
+            return;
+        }
+
         _singles.Clear();
         _places.Clear();
         FitSingles(electrons, varianceMap, uniformVariance, backgroundMap, width, height, candidates, from, to, frame, _singles, _places);
@@ -363,6 +382,67 @@ public sealed class RoiFitter
                 _variance[k] = (varianceMap?[row + i] ?? uniformVariance) + MathF.Max(b - mean, 0f);
             }
         }
+    }
+
+    // 3D: every candidate fitted once as x, y, z, N, b with the calibration's model (no multi-emitter
+    // search in 3D: the multi-emitter model is 2D).
+    private void FitCandidates3D(
+        float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
+        List<Candidate> candidates, int from, int to, int frame, List<Localization> output)
+    {
+        long started = StageClock.Start();
+        for (int index = from; index < to; index++)
+        {
+            RoiPlace roi = Place(candidates[index], width, height, frame);
+            Cut(electrons, varianceMap, backgroundMap, uniformVariance, width, roi.X0, roi.Y0);
+            var pixels = new ArrayPixels(_pixels, 0);
+            Fits++;
+            if (backgroundMap is not null || varianceMap is not null)
+            {
+                FitOne3D(pixels, new ArrayPixels(_variance, 0), roi, output);
+            }
+            else if (uniformVariance > 0)
+            {
+                FitOne3D(pixels, new UniformPixels(uniformVariance), roi, output);
+            }
+            else
+            {
+                FitOne3D(pixels, default(ZeroPixels), roi, output);
+            }
+        }
+
+        _clock?.Stop(LocalizerStages.SingleFits, started);
+    }
+
+    private void FitOne3D<TVariance>(ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
+        where TVariance : struct, IPixels
+    {
+        PsfCalibration3D c = _calibration!;
+        Fit3DResult r;
+        if (_splineCoefficients is not null)
+        {
+            (float zMin, float zMax) = c.SplineZRange();
+            var model = new SplinePsfModel<ArrayPixels>(new ArrayPixels(_splineCoefficients, 0), c.Spline!.Grid, zMin, zMax);
+            r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
+        }
+        else
+        {
+            AstigmaticGaussianModel model = c.GaussModel(_roi);
+            r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
+        }
+
+        if (r.Status != FitStatus.Ok)
+        {
+            Rejections.Add(r.Status);
+            return;
+        }
+
+        Localization loc = ToLocalization(roi, r.X, r.Y, r.Photons, r.Background, _sigmaPx, r.CrlbX, r.CrlbY, r.LogLikelihoodRatio, r.Iterations, LocalizationFlags.None);
+        loc.ZNm = r.ZNm;
+        loc.UncertaintyZNm = MathF.Sqrt(r.CrlbZ);
+        loc.SigmaXNm = (float)c.X.SigmaNm(r.ZNm);
+        loc.SigmaYNm = (float)c.Y.SigmaNm(r.ZNm);
+        output.Add(loc);
     }
 
     /// <summary>
