@@ -39,15 +39,16 @@ public static class AnalyzeCommand
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
         var threshold = new Option<double?>("--threshold") { Description = "Detection threshold in units of the image's own noise level." };
         var temporal = new Option<bool>("--temporal-background") { Description = "Background as a running per-pixel median over recent frames (DNA-PAINT)." };
-        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking), network (a trained model through ONNX Runtime).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. EngineCatalog.Names]);
+        var model = new Option<FileInfo?>("--model") { Description = "ONNX model of the network engine (default: the shipped model trained for the camera); it must match the camera type and pixel size." };
         var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
 
         var command = new Command("analyze", "Localize every molecule in a recorded stack.")
         {
-            stack, profile, pixel, baseline, epa, gain, qe, readNoise, maps, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir,
+            stack, profile, pixel, baseline, epa, gain, qe, readNoise, maps, sigma, fixedSigma, threshold, temporal, engine, model, render, batch, outDir,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -88,6 +89,7 @@ public static class AnalyzeCommand
                 FitSigma = !parse.GetValue(fixedSigma),
                 DetectionThresholdFactor = parse.GetValue(threshold) ?? defaults.DetectionThresholdFactor,
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
+                ModelPath = parse.GetValue(model) is { } m ? m.FullName : null,
             };
             int batchFrames = parse.GetValue(batch);
             if (batchFrames is < 1 or > 4096)

@@ -66,6 +66,9 @@ public sealed record LocalizerSettings
     /// <summary>Newton iterations per fit before "not converged".</summary>
     public int MaxIterations { get; init; } = 30;
 
+    /// <summary>The network engine's model (ONNX); null: the shipped model trained for <see cref="Camera"/>. Other engines ignore it.</summary>
+    public string? ModelPath { get; init; }
+
     /// <summary>PSF σ in camera pixels.</summary>
     public double PsfSigmaPx => PsfSigmaNm / Camera.PixelSizeNm;
 
