@@ -35,7 +35,7 @@ public static class TrainCommand
         var steps = new Option<int?>("--steps") { Description = "Stop after this many optimizer steps (whichever of --minutes and --steps comes first)." };
         var frames = new Option<long>("--frames") { Description = "Training frames to simulate (64-frame sequences of 64×64 crops).", DefaultValueFactory = _ => 32768 };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Training data folder: reused when it holds chunks, else simulated into it (default OUT.data/)." };
-        var width = new Option<int>("--width") { Description = "Channels at full resolution (speed ∝ width²).", DefaultValueFactory = _ => 12 };
+        var width = new Option<int>("--width") { Description = "Channels at full resolution (speed ∝ width²).", DefaultValueFactory = _ => 8 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the simulated training data.", DefaultValueFactory = _ => 7 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Steps between validations (progress line, checkpoint).", DefaultValueFactory = _ => 150 };
         var command = new Command("train", "Train the network engine's model on data from a profile's simulated rig (needs python3-torch and python3-h5py).")
