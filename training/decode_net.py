@@ -17,6 +17,8 @@ Works on PyTorch 1.13 (Debian python3-torch) and 2.x.
 
 import math
 
+import numpy as np
+
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -147,16 +149,16 @@ def jaccard(detections, emitters, mask, radius_px):
             fp += det.shape[0]
             fn += truth.shape[0]
             continue
-        d = torch.cdist(det[:, :2], truth)
+        d = torch.cdist(det[:, :2], truth).numpy()
+        rows, cols = np.nonzero(d <= radius_px)
+        used_r, used_c = set(), set()
         matched = 0
-        while True:
-            v = d.min()
-            if v > radius_px:
-                break
-            idx = torch.argmin(d)
-            r, c = idx // d.shape[1], idx % d.shape[1]
-            d[r, :] = float("inf")
-            d[:, c] = float("inf")
+        for k in np.argsort(d[rows, cols], kind="stable"):
+            r, c = int(rows[k]), int(cols[k])
+            if r in used_r or c in used_c:
+                continue
+            used_r.add(r)
+            used_c.add(c)
             matched += 1
         tp += matched
         fp += det.shape[0] - matched
