@@ -55,6 +55,9 @@ internal static class AcquireBenchmark
                 Engine = engine,
                 AsFastAsPossible = true,
                 ReplayStack = stack,
+
+                // The data plane's throughput and memory, as measured before the live drift and FRC sinks existed.
+                Monitor = false,
             }, status => memory.Sample(status.FramesAcquired));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,

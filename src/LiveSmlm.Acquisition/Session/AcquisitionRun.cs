@@ -99,6 +99,7 @@ public static class AcquisitionRun
         var watchdog = new LaserWatchdog(session.Lasers, request.LaserPollPeriod, e => session.Fault(e));
         var windows = new WindowLogSink(request.WindowFrames, () => watchdog.Powers);
         var uncertainty = new UncertaintySink();
+        AcquisitionMonitors monitors = AcquisitionMonitors.Create(request, session, () => watchdog.Powers, log);
         string opening = rawPath;
         try
         {
@@ -123,7 +124,7 @@ public static class AcquisitionRun
         {
             try
             {
-                return RunSession(request, outDir, session, raw, localizer, latency, watchdog, windows, uncertainty, counted, source, status, cancel);
+                return RunSession(request, outDir, rig, info, session, raw, localizer, latency, watchdog, windows, uncertainty, monitors, counted, source, status, cancel);
             }
             finally
             {
@@ -138,6 +139,8 @@ public static class AcquisitionRun
     private static AcquisitionSummary RunSession(
         AcquisitionRequest request,
         string outDir,
+        SimulatedRig rig,
+        LocalizationSetInfo info,
         DeviceSession session,
         RawRecorder raw,
         ILocalizer localizer,
@@ -145,6 +148,7 @@ public static class AcquisitionRun
         LaserWatchdog watchdog,
         WindowLogSink windows,
         UncertaintySink uncertainty,
+        AcquisitionMonitors monitors,
         CountingSink[] sinks,
         string source,
         Action<AcquisitionStatus>? status,
@@ -167,10 +171,11 @@ public static class AcquisitionRun
             session.Acquire();
             clock.Start();
         });
-        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity))], new PipelineOptions
+        monitors.Attach(frames);
+        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity)), .. monitors.Sinks()], new PipelineOptions
         {
             BatchFrames = request.BatchFrames,
-            RecordFrame = raw.Record,
+            RecordFrame = monitors.RecordHook(raw.Record),
             OnFault = e => session.Fault(e),
         });
 
@@ -231,16 +236,35 @@ public static class AcquisitionRun
         session.Disconnect();
         status?.Invoke(Snapshot());
 
+        IReadOnlyList<string> extra = [];
         if (failure is null)
         {
             raw.Complete();
+            try
+            {
+                extra = monitors.WriteOutputs(
+                    outDir, Path.Combine(outDir, CsvFileName), info, request.ReplayStack is null ? rig : null, frames.FramesRead, request.RenderPixelNm, $"{request.Profile.Name}, {frames.FramesRead} frames");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failure = e;
+            }
         }
         else
         {
             windows.Flush();
+            monitors.Flush();
         }
 
-        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure);
+        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure) with
+        {
+            StoppedEarly = monitors.StopReason,
+            Feedback = monitors.FeedbackSummary(),
+            DensityLog = monitors.Density?.Log,
+            Drift = monitors.DriftSummary(outDir),
+            Resolution = monitors.ResolutionSummary(),
+        };
+        summary = summary with { Outputs = [.. summary.Outputs, .. extra] };
         string summaryPath = Path.Combine(outDir, SummaryFileName);
         if (failure is null)
         {
