@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run): installs the independent file readers the tests use
-# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck, python3 and PyYAML), then builds and runs every test project.
+# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck, python3, PyYAML, and python3-torch + python3-h5py for
+# the network's training test), then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v pngcheck >/dev/null 2>&1 || need+=(pngcheck)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -c "import yaml" >/dev/null 2>&1 || need+=(python3-yaml)
+# The network's few-step training test: Debian's PyTorch and h5py (the interpreter `livesmlm train` finds first).
+/usr/bin/python3 -c "import torch" >/dev/null 2>&1 || need+=(python3-torch)
+/usr/bin/python3 -c "import h5py" >/dev/null 2>&1 || need+=(python3-h5py)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing independent readers for the tests: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

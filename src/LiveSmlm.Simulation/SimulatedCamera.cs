@@ -148,6 +148,9 @@ public sealed class SimulatedCamera : IFrameSource
     public (double XNm, double YNm, double ZNm) DriftAt(long frame) =>
         _drift.OffsetAt((frame / _camera.FrameRateHz) + (_camera.ExposureMs / 1000 / 2));
 
+    /// <summary>The expected background per pixel per frame, photons at the sample before QE (row-major, constant over time).</summary>
+    public ReadOnlySpan<float> BackgroundPhotons => _background;
+
     /// <summary>True for a truth id that belongs to a fiducial bead.</summary>
     public bool IsFiducial(long id) => id >= _labels.Count;
 

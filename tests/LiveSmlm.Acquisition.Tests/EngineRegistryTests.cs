@@ -42,7 +42,7 @@ public sealed class EngineRegistryTests
     public void Catalog_HasEveryShippedEngine_AndAutoRunsHere()
     {
         EngineRegistry catalog = EngineCatalog.Create();
-        Assert.Equal(["auto", "cpu", "gpu", "ilgpu-cpu"], catalog.Names);
+        Assert.Equal(["auto", "cpu", "gpu", "ilgpu-cpu", "network"], catalog.Names);
         using ILocalizer auto = catalog.Create(EngineRegistry.Auto, TestStacks.Settings);
         bool cuda = LiveSmlm.Localization.Gpu.GpuEngine.IsCudaAvailable(out _);
         Assert.Equal(cuda ? "gpu" : "cpu", auto.Info.Name);

@@ -1,12 +1,13 @@
 using LiveSmlm.Localization;
 using LiveSmlm.Localization.Gpu;
+using LiveSmlm.Localization.Network;
 
 namespace LiveSmlm.Acquisition.Engines;
 
 /// <summary>
 /// Every localization engine this program ships, in one registry: cpu (always), gpu (CUDA, preferred
-/// by auto where present), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator, for checking). A new
-/// engine (the network engine) registers here.
+/// by auto where present), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator, for checking),
+/// network (a DECODE-like model through ONNX Runtime; never picked by auto).
 /// </summary>
 public static class EngineCatalog
 {
@@ -15,6 +16,7 @@ public static class EngineCatalog
     {
         var registry = new EngineRegistry();
         GpuEngine.RegisterEngines(registry);
+        NetworkEngine.RegisterEngines(registry);
         return registry;
     }
 

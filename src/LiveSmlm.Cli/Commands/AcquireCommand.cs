@@ -21,7 +21,7 @@ public static class AcquireCommand
         var profile = new Option<FileInfo>("--profile") { Description = "Hardware profile (JSON) of the rig, e.g. hardware-profiles/simulated-storm.json.", Required = true };
         var frames = new Option<long>("--frames") { Description = "Number of frames to acquire.", Required = true };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder (created if missing).", Required = true };
-        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu, ilgpu-cpu.", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu, ilgpu-cpu, network (the shipped model for the profile's camera).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. EngineCatalog.Names]);
         var fast = new Option<bool>("--as-fast-as-possible") { Description = "Deliver frames as fast as the pipeline takes them instead of at the camera's frame rate (simulator and replay)." };
         var replay = new Option<FileInfo?>("--replay") { Description = "Replay this recorded stack (any format analyze reads) as the camera, in a loop; the profile's lasers stay simulated." };

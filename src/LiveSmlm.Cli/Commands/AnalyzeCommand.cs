@@ -34,8 +34,9 @@ public static class AnalyzeCommand
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
         var threshold = new Option<double?>("--threshold") { Description = "Detection threshold in units of the image's own noise level." };
         var temporal = new Option<bool>("--temporal-background") { Description = "Background as a running per-pixel median over recent frames (DNA-PAINT)." };
-        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "Localization backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking), network (a trained model through ONNX Runtime).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. EngineCatalog.Names]);
+        var model = new Option<FileInfo?>("--model") { Description = "ONNX model of the network engine (default: the shipped model trained for the camera); it must match the camera type and pixel size." };
         var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
@@ -45,7 +46,7 @@ public static class AnalyzeCommand
 
         var command = new Command("analyze", "Localize every molecule in a recorded stack.")
         {
-            stack, profile, maps, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir, calibration, psf,
+            stack, profile, maps, sigma, fixedSigma, threshold, temporal, engine, model, render, batch, outDir, calibration, psf,
         };
         cameraOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(console, () =>
@@ -79,17 +80,18 @@ public static class AnalyzeCommand
                 FitSigma = !parse.GetValue(fixedSigma),
                 DetectionThresholdFactor = parse.GetValue(threshold) ?? defaults.DetectionThresholdFactor,
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
+                ModelPath = parse.GetValue(model) is { } m ? m.FullName : null,
             };
             if (parse.GetValue(calibration) is { } calibrationFile)
             {
                 PsfCalibration3D c = BeadStackCalibration.Load(calibrationFile.FullName, camera.PixelSizeNm);
-                string model = parse.GetValue(psf) ?? (c.Spline is null ? "gauss3d" : "spline");
-                if (model == "spline" && c.Spline is null)
+                string psfName = parse.GetValue(psf) ?? (c.Spline is null ? "gauss3d" : "spline");
+                if (psfName == "spline" && c.Spline is null)
                 {
                     throw new UsageException($"--psf spline: '{calibrationFile.FullName}' holds no spline PSF (a Picasso calibration has only the curves); use --psf gauss3d.");
                 }
 
-                settings = settings with { Calibration3D = c, Psf3D = model == "spline" ? Psf3DModel.Spline : Psf3DModel.Gauss3D };
+                settings = settings with { Calibration3D = c, Psf3D = psfName == "spline" ? Psf3DModel.Spline : Psf3DModel.Gauss3D };
             }
             else if (parse.GetValue(psf) is { } orphan)
             {

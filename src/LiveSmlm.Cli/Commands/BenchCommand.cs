@@ -8,6 +8,7 @@ using LiveSmlm.Cli.Bench;
 using LiveSmlm.Core;
 using LiveSmlm.Localization;
 using LiveSmlm.Reconstruction;
+using LiveSmlm.Simulation;
 
 namespace LiveSmlm.Cli.Commands;
 
@@ -29,7 +30,7 @@ public static class BenchCommand
 
     public static Command Create(CliConsole console)
     {
-        var engine = new Option<string>("--engine") { Description = "Backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking).", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "Backend: auto (CUDA when present, else cpu), cpu, gpu (CUDA), ilgpu-cpu (the GPU code on ILGPU's CPU accelerator: slow, for checking), network (frames/s only: it fits no ROIs).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong([.. EngineCatalog.Names]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per figure, s.", DefaultValueFactory = _ => 3 };
@@ -43,16 +44,21 @@ public static class BenchCommand
         var pipeline = new Option<bool>("--pipeline") { Description = "Instead of speed: run the analyze data plane on --stack (or on --frames frames simulated from --profile) and print where the time goes, stage by stage." };
         var stack = new Option<FileInfo?>("--stack") { Description = "With --pipeline: the stack to analyze (its camera from --profile)." };
         var profile = new Option<FileInfo>("--profile") { Description = "With --pipeline: the hardware profile (camera, optics; the simulated rig when no --stack).", DefaultValueFactory = _ => new FileInfo(Path.Combine("hardware-profiles", "simulated-storm.json")) };
+        var densities = new Option<string?>("--densities") { Description = "Accuracy: these uniform densities (comma-separated, per µm²) instead of the as-shipped sample and 0.25, 0.5, 1." };
+        var accuracyEngines = new Option<string>("--accuracy-engines") { Description = "Accuracy: engines to analyze each stack with (comma-separated; e.g. cpu,network).", DefaultValueFactory = _ => "cpu" };
+        var model = new Option<FileInfo?>("--model") { Description = "The network engine's ONNX model (default: the shipped model for the camera)." };
         var compare = new Option<bool>("--compare-cpu") { Description = "Instead of speed: check the engine's localizations against the CPU engine's on the same frames (count, 1e-3 px, 0.1 % photons); exit 1 when they differ." };
         var command = new Command("bench", "Measure fits/s and end-to-end frames/s of the localization engine (or, with --accuracy, its accuracy on the simulated profiles).")
         {
-            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, compare, pipeline, stack, profile,
+            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, densities, accuracyEngines, model, compare, pipeline, stack, profile,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             if (parse.GetValue(accuracy))
             {
-                return RunAccuracy(console, parse.GetValue(profiles)!.FullName, parse.GetValue(frames), parse.GetValue(json), parse.GetValue(keep)?.FullName, parse.GetValue(only));
+                return RunAccuracy(
+                    console, parse.GetValue(profiles)!.FullName, parse.GetValue(frames), parse.GetValue(json), parse.GetValue(keep)?.FullName, parse.GetValue(only),
+                    ParseDensities(parse.GetValue(densities)), ParseEngines(parse.GetValue(accuracyEngines)!), parse.GetValue(model)?.FullName);
             }
 
             if (parse.GetValue(pipeline))
@@ -66,7 +72,7 @@ public static class BenchCommand
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--seconds must be within (0, 600]; got {s}."));
             }
 
-            var settings = new LocalizerSettings { Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm };
+            var settings = new LocalizerSettings { Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm, ModelPath = parse.GetValue(model)?.FullName };
             using ILocalizer choice = CliEngines.Create(parse.GetValue(engine)!, settings);
             bool gpu = choice.Info.Name == "gpu";
             int side = parse.GetValue(size) ?? (gpu ? 2048 : 256);
@@ -92,8 +98,12 @@ public static class BenchCommand
             else
             {
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine {result.Engine} ({result.Device}) on {result.Machine}"));
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fits/s ({RoiSize}×{RoiSize} ROI, 5 free parameters, Poisson MLE + CRLB): {result.FitsPerSecond:N0}"));
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frames/s end to end ({side}×{side}, {perFrame} emitters/frame): {result.FramesPerSecond:N0} ({result.LocalizationsPerFrame:F1} localizations/frame)"));
+                if (result.FitsPerSecond is { } fits)
+                {
+                    console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fits/s ({RoiSize}×{RoiSize} ROI, 5 free parameters, Poisson MLE + CRLB): {fits:N0}"));
+                }
+
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frames/s end to end ({side}×{side}, {perFrame} emitters/frame): {result.FramesPerSecond:N0} ({result.LocalizationsPerFrame:F1} localizations/frame; {result.FramesPerCpuSecond:N1} frames per CPU-second)"));
             }
 
             return CliErrors.Ok;
@@ -101,8 +111,41 @@ public static class BenchCommand
         return command;
     }
 
-    private static int RunAccuracy(CliConsole console, string profileDir, long frames, bool json, string? keepDir, string? only)
+    private static double[]? ParseDensities(string? text)
     {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var values = new List<double>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || !(d > 0 && d < UniformDensity.SitesPerUm2))
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--densities: '{part}' is not a density in (0, {UniformDensity.SitesPerUm2}) per µm²; give e.g. 0.25,2,4."));
+            }
+
+            values.Add(d);
+        }
+
+        return [.. values];
+    }
+
+    private static string[] ParseEngines(string text)
+    {
+        string[] names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length == 0)
+        {
+            throw new UsageException("--accuracy-engines needs at least one engine, e.g. cpu,network.");
+        }
+
+        return [.. names.Select(CliEngines.Check)];
+    }
+
+    private static int RunAccuracy(CliConsole console, string profileDir, long frames, bool json, string? keepDir, string? only, double[]? densities = null, string[]? engines = null, string? modelPath = null)
+    {
+        engines ??= ["cpu"];
         if (frames is < 10 or > 1_000_000)
         {
             throw new UsageException($"--frames must be within [10, 1000000] for --accuracy; got {frames}.");
@@ -127,16 +170,23 @@ public static class BenchCommand
             foreach (string name in selected)
             {
                 string path = Path.Combine(profileDir, name);
-                foreach (double? density in new double?[] { null }.Concat(AccuracyStudy.DensitiesPerUm2.Select(d => (double?)d)))
+                IEnumerable<double?> cells = densities is null
+                    ? new double?[] { null }.Concat(AccuracyStudy.DensitiesPerUm2.Select(d => (double?)d))
+                    : densities.Select(d => (double?)d);
+                foreach (double? density in cells)
                 {
-                    var row = AccuracyStudy.Run(path, density, frames, seed: 2016, work);
-                    rows.Add(row);
-                    if (!json)
+                    foreach (AccuracyStudy.Row row in AccuracyStudy.Run(path, density, frames, seed: 2016, work, engines, modelPath))
                     {
-                        EvaluationResult r = row.Result;
-                        console.Out.WriteLine(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"| {row.Profile} | {row.Sample} | {row.MeasuredDensityPerUm2:F2} | {r.Jaccard:F3} | {r.Recall:F3} | {r.Precision:F3} | {r.RmseLateralNm:F1} | {r.EfficiencyLateral:F1} |"));
+                        rows.Add(row);
+                        if (!json)
+                        {
+                            EvaluationResult r = row.Result;
+                            // The README's table has no engine column; other engines add it and the uncertainty calibration.
+                            string extra = engines.Length == 1 && engines[0] == "cpu" ? "" : string.Create(CultureInfo.InvariantCulture, $" {row.Engine} | {r.NormalizedErrorRms:F2} |");
+                            console.Out.WriteLine(string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"| {row.Profile} | {row.Sample} | {row.MeasuredDensityPerUm2:F2} | {r.Jaccard:F3} | {r.Recall:F3} | {r.Precision:F3} | {r.RmseLateralNm:F1} | {r.EfficiencyLateral:F1} |{extra}"));
+                        }
                     }
                 }
             }
@@ -196,7 +246,7 @@ public static class BenchCommand
         string Device,
         string Machine,
         int Threads,
-        double FitsPerSecond,
+        double? FitsPerSecond,
         int RoiSize,
         int FreeParameters,
         double FramesPerSecond,
@@ -204,11 +254,13 @@ public static class BenchCommand
         int FrameHeight,
         int EmittersPerFrame,
         double LocalizationsPerFrame,
-        double SecondsPerFigure);
+        double SecondsPerFigure,
+        double FramesPerCpuSecond);
 
     private static BenchResult Measure(ILocalizer choice, LocalizerSettings settings, int side, int perFrame, double seconds)
     {
-        double fitsPerSecond = MeasureFits(choice, seconds);
+        // The network engine fits no ROIs: it has a frames/s figure only.
+        double? fitsPerSecond = choice.Info.Has(EngineCapabilities.FitsRoiBatches) ? MeasureFits(choice, seconds) : null;
 
         // Frames: background → detection → fit → localizations, in batches as the pipeline hands them.
         Frame[] frames = BenchData.Frames(FrameCount, side, side, perFrame, seed: 12);
@@ -216,6 +268,7 @@ public static class BenchCommand
         choice.Localize(frames, output); // warm-up
         long localized = 0;
         long framesDone = 0;
+        TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
@@ -226,12 +279,14 @@ public static class BenchCommand
         }
 
         double framesPerSecond = framesDone / clock.Elapsed.TotalSeconds;
+        // On a shared machine the wall figure depends on the load; frames per second of this process's CPU time does less.
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         return new BenchResult(
             choice.Info.Name,
             choice.Info.Device,
             MachineInfo.Describe(),
             Environment.ProcessorCount,
-            Math.Round(fitsPerSecond),
+            fitsPerSecond is { } f ? Math.Round(f) : null,
             RoiSize,
             FreeParameters: settings.FitSigma ? 5 : 4,
             Math.Round(framesPerSecond, 1),
@@ -239,7 +294,8 @@ public static class BenchCommand
             side,
             perFrame,
             Math.Round(localized / (double)Math.Max(framesDone, 1), 2),
-            seconds);
+            seconds,
+            Math.Round(framesDone / Math.Max(cpuSeconds, 1e-9), 1));
     }
 
     /// <summary>Fits/s of the engine's batch path over pre-cut 7×7 ROIs (inputs drawn before the clock starts).</summary>

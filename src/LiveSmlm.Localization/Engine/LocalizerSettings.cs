@@ -93,6 +93,8 @@ public sealed record LocalizerSettings
     public Psf3DModel Psf3D { get; init; } = Psf3DModel.Gauss3D;
 
     public bool Is3D => Calibration3D is not null;
+    /// <summary>The network engine's model (ONNX); null: the shipped model trained for <see cref="Camera"/>. Other engines ignore it.</summary>
+    public string? ModelPath { get; init; }
 
     /// <summary>PSF σ in camera pixels.</summary>
     public double PsfSigmaPx => PsfSigmaNm / Camera.PixelSizeNm;

@@ -35,6 +35,12 @@ public sealed record EvaluationResult(
     /// <summary>Axial weight of the RMSE in the efficiency, nm⁻¹ (Sage et al. 2019).</summary>
     public const double AlphaAxialPerNm = 0.5;
 
+    /// <summary>
+    /// Calibration of the reported uncertainties: √(mean over pairs and axes of (Δ/σ)²), with σ the
+    /// localization's UncertaintyX/Y; 1 when they are right. NaN when no pair reports them.
+    /// </summary>
+    public double NormalizedErrorRms { get; init; } = double.NaN;
+
     /// <summary>Efficiency E = 100 − √((100 · (1 − JI))² + α² · RMSE²) (Sage et al. 2019); NaN if RMSE is NaN.</summary>
     public static double Efficiency(double jaccard, double rmseNm, double alphaPerNm)
     {
@@ -45,7 +51,7 @@ public sealed record EvaluationResult(
 
     /// <summary>
     /// One JSON object with snake_case keys: jaccard, recall, precision, rmse_lateral_nm,
-    /// rmse_axial_nm, efficiency_lateral, efficiency_axial, tp, fp, fn. NaN values are written as null.
+    /// rmse_axial_nm, efficiency_lateral, efficiency_axial, normalized_error_rms, tp, fp, fn. NaN values are written as null.
     /// </summary>
     public string ToJson()
     {
@@ -60,6 +66,7 @@ public sealed record EvaluationResult(
             WriteNumber(json, "rmse_axial_nm", RmseAxialNm);
             WriteNumber(json, "efficiency_lateral", EfficiencyLateral);
             WriteNumber(json, "efficiency_axial", EfficiencyAxial);
+            WriteNumber(json, "normalized_error_rms", NormalizedErrorRms);
             json.WriteNumber("tp", Tp);
             json.WriteNumber("fp", Fp);
             json.WriteNumber("fn", Fn);

@@ -23,6 +23,8 @@ public static class LocalizationMatcher
         double sumSquaresLateral = 0;
         double sumSquaresAxial = 0;
         long pairsWithZ = 0;
+        double sumNormalized = 0;
+        long normalizedTerms = 0;
         foreach (LocalizationMatch m in matches)
         {
             Localization loc = locs[m.LocalizationIndex];
@@ -30,6 +32,12 @@ public static class LocalizationMatcher
             double dx = loc.XNm - emitter.XNm;
             double dy = loc.YNm - emitter.YNm;
             sumSquaresLateral += (dx * dx) + (dy * dy);
+            if (loc.UncertaintyXNm > 0 && loc.UncertaintyYNm > 0 && float.IsFinite(loc.UncertaintyXNm) && float.IsFinite(loc.UncertaintyYNm))
+            {
+                sumNormalized += ((dx / loc.UncertaintyXNm) * (dx / loc.UncertaintyXNm)) + ((dy / loc.UncertaintyYNm) * (dy / loc.UncertaintyYNm));
+                normalizedTerms += 2;
+            }
+
             double dz = loc.ZNm - emitter.ZNm;
             if (double.IsFinite(dz))
             {
@@ -56,7 +64,10 @@ public static class LocalizationMatcher
             rmseLateral,
             rmseAxial,
             EvaluationResult.Efficiency(jaccard, rmseLateral, EvaluationResult.AlphaLateralPerNm),
-            EvaluationResult.Efficiency(jaccard, rmseAxial, EvaluationResult.AlphaAxialPerNm));
+            EvaluationResult.Efficiency(jaccard, rmseAxial, EvaluationResult.AlphaAxialPerNm))
+        {
+            NormalizedErrorRms = normalizedTerms > 0 ? Math.Sqrt(sumNormalized / normalizedTerms) : double.NaN,
+        };
     }
 
     /// <summary>

@@ -136,6 +136,19 @@ public sealed class LocalizationMatcherTests
     }
 
     [Fact]
+    public void Evaluate_NormalizedErrorRms_IsTheRmsOfErrorOverReportedUncertainty()
+    {
+        // Pair 1: Δ = (10, 0) nm with σ = (10, 20): terms 1 and 0; pair 2: Δ = (0, −30) with σ = (5, 10): 0 and 9.
+        var a = Loc(0, 1010, 1000) with { UncertaintyXNm = 10, UncertaintyYNm = 20 };
+        var b = Loc(1, 2000, 1970) with { UncertaintyXNm = 5, UncertaintyYNm = 10 };
+        EvaluationResult r = LocalizationMatcher.Evaluate([a, b], [Truth(0, 1000, 1000), Truth(1, 2000, 2000)]);
+        Assert.Equal(Math.Sqrt(10.0 / 4), r.NormalizedErrorRms, 6);
+
+        // Without reported uncertainties there is nothing to calibrate.
+        Assert.True(double.IsNaN(LocalizationMatcher.Evaluate([Loc(0, 1010, 1000)], [Truth(0, 1000, 1000)]).NormalizedErrorRms));
+    }
+
+    [Fact]
     public void ToJson_HasExactlyTheSnakeCaseKeysAndNullForNaN()
     {
         EvaluationResult r = LocalizationMatcher.Evaluate([Loc(0, 1030, 1040), Loc(0, 9000, 9000)], [Truth(0, 1000, 1000)]);
@@ -143,7 +156,7 @@ public sealed class LocalizationMatcherTests
         using JsonDocument doc = JsonDocument.Parse(r.ToJson());
         JsonElement root = doc.RootElement;
         Assert.Equal(
-            ["jaccard", "recall", "precision", "rmse_lateral_nm", "rmse_axial_nm", "efficiency_lateral", "efficiency_axial", "tp", "fp", "fn"],
+            ["jaccard", "recall", "precision", "rmse_lateral_nm", "rmse_axial_nm", "efficiency_lateral", "efficiency_axial", "normalized_error_rms", "tp", "fp", "fn"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(0.5, root.GetProperty("jaccard").GetDouble(), 12);
         Assert.Equal(50.0, root.GetProperty("rmse_lateral_nm").GetDouble(), 9);
