@@ -134,6 +134,16 @@ public sealed class LiveServer : IAsyncDisposable
             JsonElement? body = await ReadBodyAsync(c).ConfigureAwait(false);
             return Control(() => _session.SetTargetDensity(RequireNumber(body, "localizations_per_frame")));
         });
+        _app.MapPost("/api/control/feedback", async (HttpContext c) =>
+        {
+            JsonElement? body = await ReadBodyAsync(c).ConfigureAwait(false);
+            return Control(() => _session.SetFeedbackMode(RequireString(body, "mode") switch
+            {
+                "automatic" or "auto" => Acquisition.Feedback.FeedbackMode.Automatic,
+                "manual" => Acquisition.Feedback.FeedbackMode.Manual,
+                string other => throw new ControlException($"Feedback mode \"{other}\" is not one of \"manual\", \"automatic\"."),
+            }));
+        });
         _app.MapPost("/api/control/recording", async (HttpContext c) =>
         {
             JsonElement? body = await ReadBodyAsync(c).ConfigureAwait(false);

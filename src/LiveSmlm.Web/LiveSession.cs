@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using LiveSmlm.Acquisition.Feedback;
 using LiveSmlm.Acquisition.Pipeline;
 using LiveSmlm.Acquisition.Session;
 using LiveSmlm.Devices;
@@ -60,6 +61,7 @@ public sealed class LiveSession : IDisposable
     private string? _error;
     private string? _recordingFolder;
     private long _finalDropped;
+    private AcquisitionLive? _live;
 
     public LiveSession(HardwareProfile profile, LiveSessionOptions? options = null)
     {
@@ -69,7 +71,7 @@ public sealed class LiveSession : IDisposable
         Recording = Options.Record;
         _rig = new SimulatedRig(profile, Options.Seed);
         _powersMw = profile.Lasers.ToDictionary(l => l.Name, l => l.PowerMw);
-        TargetLocalizationsPerFrame = 10;
+        TargetLocalizationsPerFrame = profile.Feedback?.SetpointLocalizationsPerFrame ?? new FeedbackProfile().SetpointLocalizationsPerFrame;
         double pixelNm = profile.Camera.PixelSizeNm;
         FieldWidthNm = profile.Camera.WidthPx * pixelNm;
         FieldHeightNm = profile.Camera.HeightPx * pixelNm;
@@ -90,8 +92,11 @@ public sealed class LiveSession : IDisposable
     /// <summary>Whether the next run records.</summary>
     public bool Recording { get; private set; }
 
-    /// <summary>Density the activation feedback holds, localizations per frame over the whole field.</summary>
+    /// <summary>Density the activation feedback holds, localizations per frame over the whole field (the controller's setpoint).</summary>
     public double TargetLocalizationsPerFrame { get; private set; }
+
+    /// <summary>Who sets the 405 nm power: the person (manual, the default) or the activation controller.</summary>
+    public FeedbackMode FeedbackMode { get; private set; } = FeedbackMode.Manual;
 
     /// <summary>The run in progress (or the last one), for tests and shutdown.</summary>
     public Task? Run
@@ -127,6 +132,8 @@ public sealed class LiveSession : IDisposable
             _recordingFolder = Recording ? Path.Combine(Options.RecordingRoot, DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)) : null;
             _state = "starting";
             _cancel = new CancellationTokenSource();
+            _live = new AcquisitionLive();
+            _live.ControllerStarted += ControllerStarted;
             var request = new AcquisitionRequest
             {
                 Profile = Profile,
@@ -139,6 +146,9 @@ public sealed class LiveSession : IDisposable
                 ExtraSinks = [new SinkChannel(new LiveViewSink(View, _preview), 4, BoundedChannelFullMode.Wait)],
                 PreviewFrame = _preview.Offer,
                 SessionReady = Armed,
+                Feedback = true,
+                SetpointLocalizationsPerFrame = TargetLocalizationsPerFrame,
+                Live = _live,
             };
             CancellationToken token = _cancel.Token;
             _run = Task.Factory.StartNew(() => RunAcquisition(request, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -193,7 +203,18 @@ public sealed class LiveSession : IDisposable
 
         lock (_lock)
         {
-            if (_session is { State: SessionState.Acquiring or SessionState.Armed } session)
+            ActivationController? controller = _live?.Controller;
+            bool steered = controller is not null && laser.Name == Profile.FeedbackLaser?.Name;
+            if (steered && FeedbackMode == FeedbackMode.Automatic)
+            {
+                throw new ControlException(409, $"Laser '{name}' is under automatic density control; switch the feedback to manual first. Nothing was changed.");
+            }
+
+            if (steered)
+            {
+                controller!.SetManualPowerMw(powerMw);
+            }
+            else if (_session is { State: SessionState.Acquiring or SessionState.Armed } session)
             {
                 // Through the safety decorator: a laser that faults is switched off and the error says so.
                 session.Laser(name).SetPowerMw(powerMw);
@@ -216,6 +237,28 @@ public sealed class LiveSession : IDisposable
         lock (_lock)
         {
             TargetLocalizationsPerFrame = localizationsPerFrame;
+            if (_live?.Controller is { } controller)
+            {
+                controller.SetpointLocalizationsPerFrame = localizationsPerFrame;
+            }
+        }
+    }
+
+    /// <summary>Hands the 405 nm power to the activation controller (automatic) or to the person (manual), live and bumpless.</summary>
+    public void SetFeedbackMode(FeedbackMode mode)
+    {
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ControlException($"Feedback mode {mode} is not one of manual, automatic.");
+        }
+
+        lock (_lock)
+        {
+            FeedbackMode = mode;
+            if (_live?.Controller is { } controller)
+            {
+                Apply(controller, mode);
+            }
         }
     }
 
@@ -254,6 +297,8 @@ public sealed class LiveSession : IDisposable
                 RecordingFolder = _recordingFolder,
                 TargetLocalizationsPerFrame = TargetLocalizationsPerFrame,
                 TargetDensityPerUm2 = TargetLocalizationsPerFrame / View.FieldAreaUm2,
+                FeedbackMode = FeedbackMode == FeedbackMode.Automatic ? "automatic" : "manual",
+                Feedback = _live?.Feedback,
                 Profile = Profile.Name,
                 FieldWidthNm = FieldWidthNm,
                 FieldHeightNm = FieldHeightNm,
@@ -280,6 +325,28 @@ public sealed class LiveSession : IDisposable
         {
             _cancel?.Dispose();
             _rig.Dispose();
+        }
+    }
+
+    private static void Apply(ActivationController controller, FeedbackMode mode)
+    {
+        if (mode == FeedbackMode.Automatic)
+        {
+            controller.SwitchToAutomatic();
+        }
+        else
+        {
+            controller.SwitchToManual();
+        }
+    }
+
+    /// <summary>The run made its controller (before the lasers go on): give it the page's setpoint and mode.</summary>
+    private void ControllerStarted(ActivationController controller)
+    {
+        lock (_lock)
+        {
+            controller.SetpointLocalizationsPerFrame = TargetLocalizationsPerFrame;
+            Apply(controller, FeedbackMode);
         }
     }
 

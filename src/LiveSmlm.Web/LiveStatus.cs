@@ -49,6 +49,12 @@ public sealed record LiveStatus
 
     public double TargetDensityPerUm2 { get; init; }
 
+    /// <summary>manual or automatic: who sets the 405 nm power.</summary>
+    public required string FeedbackMode { get; init; }
+
+    /// <summary>The activation controller's state during a run (setpoint, measured density, power, saturated, exhausted).</summary>
+    public Acquisition.Feedback.ActivationControllerSnapshot? Feedback { get; init; }
+
     public required string Profile { get; init; }
 
     public double FieldWidthNm { get; init; }
