@@ -110,6 +110,7 @@ public sealed class LiveServer : IAsyncDisposable
     {
         _app.UseWebSockets();
         _app.Use(RequireTokenAsync);
+        _app.UseRouting();
         _app.MapGet("/api/status", () => Results.Json(_session.Status(), LiveStatus.Json));
         _app.MapPost("/api/control/start", () => Control(_session.Start));
         _app.MapPost("/api/control/stop", async () =>
@@ -151,7 +152,17 @@ public sealed class LiveServer : IAsyncDisposable
         });
         _app.MapGet("/api/export.png", (HttpContext c) => ExportPng(c));
         _app.Map("/ws", FeedAsync);
-        _app.MapFallback(ServeStaticAsync);
+        // Everything no endpoint claimed is a static file (MapFallback would skip names with a dot).
+        _app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint() is null)
+            {
+                await ServeStaticAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
     }
 
     private async Task RequireTokenAsync(HttpContext context, RequestDelegate next)
