@@ -36,7 +36,7 @@ public static class FeedMessages
     /// <summary>
     /// Encodes localizations [<paramref name="start"/>, start + count) of <paramref name="locs"/>:
     /// header (kind, version, 2 reserved bytes, u32 count, i64 first frame of the batch, u32 frames in the batch,
-    /// 4 reserved bytes) then count records. The precision is the mean of the lateral uncertainties (NaN when unknown).
+    /// 4 reserved bytes; 24 bytes) then count records. The precision is the mean of the lateral uncertainties (NaN when unknown).
     /// </summary>
     public static byte[] Localizations(ReadOnlySpan<Localization> locs, long firstFrame, int frameCount)
     {
@@ -66,8 +66,8 @@ public static class FeedMessages
     }
 
     /// <summary>
-    /// Encodes a camera preview: header (kind, version, u16 bin factor, i64 frame, u16 width, u16 height,
-    /// f32 ADU shown as black, f32 ADU shown as white, u32 detections, 4 reserved bytes), then the detections
+    /// Encodes a camera preview: header (kind, version, u16 bin factor, 4 reserved bytes, i64 frame, u16 width, u16 height,
+    /// f32 ADU shown as black, f32 ADU shown as white, u32 detections; 32 bytes), then the detections
     /// (f32 x nm, f32 y nm each), then width × height bytes of grey, row-major.
     /// </summary>
     public static byte[] Camera(CameraPreviewImage image, ReadOnlySpan<(float XNm, float YNm)> detections)

@@ -64,6 +64,13 @@ public sealed class LiveServer : IAsyncDisposable
 
     public AccessToken Token => _options.Token;
 
+    /// <summary>Every endpoint: HTTP method ("*" for any) and route, for the tests that check each needs the token.</summary>
+    public IReadOnlyList<(string Method, string Route)> Routes =>
+        [.. ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources
+            .SelectMany(d => d.Endpoints)
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))];
+
     /// <summary>The page's address with the token in the fragment (never sent to a server, never logged).</summary>
     public string Link => $"{Addresses[0].TrimEnd('/')}/#token={Token.Value}";
 

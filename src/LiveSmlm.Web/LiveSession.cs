@@ -231,7 +231,7 @@ public sealed class LiveSession : IDisposable
         {
             throw new ControlException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Target density {localizationsPerFrame} localizations per frame is refused; allowed (0, {MaxTargetLocalizationsPerFrame:G}] per frame. Nothing was changed."));
+                $"Target density {localizationsPerFrame} localizations per frame is refused; allowed (0, 1e6] per frame. Nothing was changed."));
         }
 
         lock (_lock)

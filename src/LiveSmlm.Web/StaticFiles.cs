@@ -3,7 +3,8 @@ namespace LiveSmlm.Web;
 /// <summary>
 /// Serves files from one folder and nothing outside it: the request path is decoded once more (so that
 /// %2e%2e%2f is seen as ../), any "..", backslash, colon or NUL segment is refused, and the resolved full
-/// path must still lie under the folder (which also catches a symbolic link's name, not its target).
+/// path must still lie under the folder, and no part of it below the folder may be a symbolic link (a link
+/// inside the folder could point anywhere).
 /// </summary>
 public static class StaticFiles
 {
@@ -49,6 +50,16 @@ public static class StaticFiles
         if (!full.StartsWith(fullRoot, StringComparison.Ordinal) || !ContentTypes.ContainsKey(Path.GetExtension(full)) || !File.Exists(full))
         {
             return null;
+        }
+
+        string walked = fullRoot;
+        foreach (string segment in segments)
+        {
+            walked = Path.Combine(walked, segment);
+            if (new FileInfo(walked).LinkTarget is not null)
+            {
+                return null;
+            }
         }
 
         return full;
