@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run): installs the independent file readers the tests use
-# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck and python3), then builds and runs every test project.
+# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck and python3) and the browser of the live view's
+# end-to-end test (Debian's chromium, driven by Playwright), then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +11,9 @@ command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v pngcheck >/dev/null 2>&1 || need+=(pngcheck)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "Installing independent readers for the tests: ${need[*]}"
+  echo "Installing what the tests read and drive: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
