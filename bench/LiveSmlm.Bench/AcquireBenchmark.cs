@@ -54,6 +54,9 @@ internal static class AcquireBenchmark
                 Engine = engine,
                 AsFastAsPossible = true,
                 ReplayStack = stack,
+
+                // The data plane's throughput and memory, as measured before the live drift and FRC sinks existed.
+                Monitor = false,
             });
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,

@@ -120,6 +120,21 @@ public sealed record AcquisitionRequest
             throw new ArgumentOutOfRangeException(nameof(WindowFrames), WindowFrames, "The window log needs at least 1 frame per window.");
         }
 
+        if (SetpointLocalizationsPerFrame is { } sp && !(double.IsFinite(sp) && sp > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SetpointLocalizationsPerFrame), sp, $"--setpoint must be > 0 localizations per frame; got {sp}.");
+        }
+
+        if (StopResolutionImprovementNm is { } nm && !(double.IsFinite(nm) && nm >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StopResolutionImprovementNm), nm, $"--stop-resolution-nm must be ≥ 0 nm; got {nm}.");
+        }
+
+        if (StopResolutionOverFrames is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StopResolutionOverFrames), StopResolutionOverFrames, "--stop-resolution-frames must be at least 1.");
+        }
+
         new Pipeline.PipelineOptions { BatchFrames = BatchFrames }.Validate();
     }
 }

@@ -98,6 +98,7 @@ public static class AcquisitionRun
         var watchdog = new LaserWatchdog(session.Lasers, request.LaserPollPeriod, e => session.Fault(e));
         var windows = new WindowLogSink(request.WindowFrames, () => watchdog.Powers);
         var uncertainty = new UncertaintySink();
+        AcquisitionMonitors monitors = AcquisitionMonitors.Create(request, session, () => watchdog.Powers, log);
         string opening = string.Empty;
         try
         {
@@ -130,7 +131,7 @@ public static class AcquisitionRun
         {
             try
             {
-                return RunSession(request, outDir, session, raw, localizer, latency, watchdog, windows, uncertainty, counted, source, status, cancel);
+                return RunSession(request, outDir, rig, info, session, raw, localizer, latency, watchdog, windows, uncertainty, monitors, counted, source, status, cancel);
             }
             finally
             {
@@ -145,6 +146,8 @@ public static class AcquisitionRun
     private static AcquisitionSummary RunSession(
         AcquisitionRequest request,
         string? outDir,
+        SimulatedRig rig,
+        LocalizationSetInfo info,
         DeviceSession session,
         RawRecorder? raw,
         ILocalizer localizer,
@@ -152,6 +155,7 @@ public static class AcquisitionRun
         LaserWatchdog watchdog,
         WindowLogSink windows,
         UncertaintySink uncertainty,
+        AcquisitionMonitors monitors,
         CountingSink[] sinks,
         string source,
         Action<AcquisitionStatus>? status,
@@ -174,10 +178,11 @@ public static class AcquisitionRun
             session.Acquire();
             clock.Start();
         });
+        monitors.Attach(frames);
         Action<Frame>? preview = request.PreviewFrame;
-        Action<Frame>? record = (raw, preview) switch
+        Action<Frame> record = (raw, preview) switch
         {
-            (null, null) => null,
+            (null, null) => static _ => { },
             (null, _) => preview,
             (_, null) => raw.Record,
             _ => f =>
@@ -186,10 +191,10 @@ public static class AcquisitionRun
                 preview(f);
             },
         };
-        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity)), .. request.ExtraSinks], new PipelineOptions
+        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity)), .. monitors.Sinks(), .. request.ExtraSinks], new PipelineOptions
         {
             BatchFrames = request.BatchFrames,
-            RecordFrame = record,
+            RecordFrame = monitors.RecordHook(record),
             OnFault = e => session.Fault(e),
         });
         long Recorded() => raw?.FramesRecorded ?? 0;
@@ -253,16 +258,38 @@ public static class AcquisitionRun
         session.Disconnect();
         status?.Invoke(Snapshot());
 
+        IReadOnlyList<string> extra = [];
         if (failure is null)
         {
             raw?.Complete();
+            try
+            {
+                if (outDir is not null)
+                {
+                    extra = monitors.WriteOutputs(
+                        outDir, Path.Combine(outDir, CsvFileName), info, request.ReplayStack is null ? rig : null, frames.FramesRead, request.RenderPixelNm, $"{request.Profile.Name}, {frames.FramesRead} frames");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failure = e;
+            }
         }
         else
         {
             windows.Flush();
+            monitors.Flush();
         }
 
-        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure);
+        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure) with
+        {
+            StoppedEarly = monitors.StopReason,
+            Feedback = monitors.FeedbackSummary(),
+            DensityLog = monitors.Density?.Log,
+            Drift = outDir is null ? null : monitors.DriftSummary(outDir),
+            Resolution = monitors.ResolutionSummary(),
+        };
+        summary = summary with { Outputs = [.. summary.Outputs, .. extra] };
         string? summaryPath = outDir is null ? null : Path.Combine(outDir, SummaryFileName);
         if (failure is null)
         {
