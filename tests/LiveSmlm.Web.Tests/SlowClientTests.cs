@@ -12,8 +12,9 @@ public class SlowClientTests
     [Fact]
     public async Task ClientThatStopsReading_DoesNotStallAcquisition_AndItsDropsAreCounted()
     {
-        // Paced at the profile's 100 frames/s: a stalled data plane would overflow the camera (frames_dropped, state faulted).
-        await using LiveRig rig = await LiveRig.StartAsync(server: new LiveServerOptions { ClientCapacity = 4, StatusInterval = TimeSpan.FromMilliseconds(50) });
+        // Paced at 25 frames/s (slow enough for a heavily shared 2-core machine): a data plane held back by the
+        // stalled browser would fall behind the camera and overflow it (state faulted, frames dropped).
+        await using LiveRig rig = await LiveRig.StartAsync(LiveRig.Storm(frameRateHz: 25), server: new LiveServerOptions { ClientCapacity = 4, StatusInterval = TimeSpan.FromMilliseconds(50) });
 
         // A WebSocket client written by hand: the handshake of RFC 6455, then never a read, with a tiny receive window.
         using var tcp = new TcpClient { ReceiveBufferSize = 1024 };
@@ -34,9 +35,9 @@ public class SlowClientTests
             "the stalled client's channel to drop messages");
         long framesThen = stalled.GetProperty("frames").GetInt64();
 
-        // Acquisition goes on at the camera's rate: 200 more frames (2 s at 100 frames/s).
-        JsonElement later = await rig.WaitForAsync(s => s.GetProperty("frames").GetInt64() >= framesThen + 200 || s.GetProperty("state").GetString() != "acquiring", TimeSpan.FromSeconds(60), "200 more frames");
-        Assert.Equal("acquiring", later.GetProperty("state").GetString());
+        // Acquisition goes on at the camera's rate: 100 more frames (4 s at 25 frames/s).
+        JsonElement later = await rig.WaitForAsync(s => s.GetProperty("frames").GetInt64() >= framesThen + 100 || s.GetProperty("state").GetString() != "acquiring", TimeSpan.FromSeconds(60), "100 more frames");
+        Assert.True(later.GetProperty("state").GetString() == "acquiring", $"the run did not keep acquiring: {later}");
         Assert.Equal(0, later.GetProperty("frames_dropped").GetInt64());
         Assert.Equal(0, later.GetProperty("view_gap_frames").GetInt64());
         JsonElement client = later.GetProperty("clients").EnumerateArray().Single();
