@@ -299,6 +299,10 @@ public sealed class LiveSession : IDisposable
                 TargetDensityPerUm2 = TargetLocalizationsPerFrame / View.FieldAreaUm2,
                 FeedbackMode = FeedbackMode == FeedbackMode.Automatic ? "automatic" : "manual",
                 Feedback = _live?.Feedback,
+                Drift = _live?.Drift is { } d && d.Trace.FrameCount > 0
+                    ? new LiveDrift(d.LastFrame, d.Method.ToString().ToLowerInvariant(), Math.Round(d.Trace.XNm[^1], 2), Math.Round(d.Trace.YNm[^1], 2))
+                    : null,
+                ResolutionNm = _live?.Resolution is { } r && double.IsFinite(r.ResolutionNm) ? Math.Round(r.ResolutionNm, 1) : null,
                 Profile = Profile.Name,
                 FieldWidthNm = FieldWidthNm,
                 FieldHeightNm = FieldHeightNm,

@@ -9,6 +9,9 @@ public sealed record LiveLaser(string Name, double WavelengthNm, string Role, do
 /// <summary>One connected browser's feed: messages sent, messages dropped because it read too slowly.</summary>
 public sealed record LiveClient(int Id, long SentMessages, long DroppedMessages);
 
+/// <summary>The live drift estimate at its last frame (RCC or fiducial beads), nm; resolution from the live FRC.</summary>
+public sealed record LiveDrift(long Frame, string Method, double XNm, double YNm);
+
 /// <summary>GET /api/status (snake_case JSON) and the status part of each feed update.</summary>
 public sealed record LiveStatus
 {
@@ -55,6 +58,12 @@ public sealed record LiveStatus
 
     /// <summary>The activation controller's state during a run (setpoint, measured density, power, saturated, exhausted).</summary>
     public Acquisition.Feedback.ActivationControllerSnapshot? Feedback { get; init; }
+
+    /// <summary>The live drift estimate (null until the drift monitor's first update).</summary>
+    public LiveDrift? Drift { get; init; }
+
+    /// <summary>The live FRC resolution, nm (null until resolved).</summary>
+    public double? ResolutionNm { get; init; }
 
     public required string Profile { get; init; }
 

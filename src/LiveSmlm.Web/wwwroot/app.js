@@ -242,6 +242,29 @@ function showCamera(buffer) {
 }
 
 // ---- plots over time ----
+const drift = { frame: [], x: [], y: [] };
+
+// Drift x and y (they go negative): both lines on one symmetric axis.
+function plotDrift() {
+  const c = $('plot-drift'), ctx = c.getContext('2d');
+  ctx.fillStyle = '#050505';
+  ctx.fillRect(0, 0, c.width, c.height);
+  if (drift.frame.length === 0) { return; }
+  const max = Math.max(1, ...drift.x.map(Math.abs), ...drift.y.map(Math.abs)) * 1.1;
+  const x0 = drift.frame[0], x1 = Math.max(drift.frame.at(-1), x0 + 1);
+  const X = (f) => 30 + (f - x0) / (x1 - x0) * (c.width - 35), Y = (v) => c.height / 2 - v / max * (c.height / 2 - 6);
+  ctx.fillStyle = '#888';
+  ctx.font = '10px sans-serif';
+  ctx.fillText(`±${max.toPrecision(3)}`, 0, 10);
+  for (const [ys, color] of [[drift.x, '#f55'], [drift.y, '#5f5']]) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ys.forEach((v, i) => (i === 0 ? ctx.moveTo(X(drift.frame[i]), Y(v)) : ctx.lineTo(X(drift.frame[i]), Y(v))));
+    ctx.stroke();
+  }
+  $('plot-drift-value').textContent = `${drift.x.at(-1).toFixed(1)}, ${drift.y.at(-1).toFixed(1)}`;
+}
 const series = { frame: [], locs: [], density: [], power: [] };
 const MAX_POINTS = 3000;
 
@@ -294,6 +317,11 @@ function showStatus(s) {
   $('dropped').textContent = s.frames_dropped.toLocaleString();
   $('locs').textContent = s.localizations.toLocaleString();
   $('precision').textContent = s.median_precision_nm == null ? '–' : `${s.median_precision_nm.toFixed(1)} nm`;
+  $('frc').textContent = s.resolution_nm == null ? '–' : `${s.resolution_nm.toFixed(1)} nm`;
+  if (s.drift && s.drift.frame !== drift.frame.at(-1)) {
+    drift.frame.push(s.drift.frame); drift.x.push(s.drift.x_nm); drift.y.push(s.drift.y_nm);
+    plotDrift();
+  }
   $('recording').checked = s.recording;
   if (document.activeElement !== $('target')) { $('target').value = s.target_localizations_per_frame; }
   if (document.activeElement !== $('feedback')) { $('feedback').value = s.feedback_mode; }
@@ -332,6 +360,7 @@ function connect() {
       } else if (m.type === 'reset') {
         srView?.clear();
         for (const k of Object.keys(series)) { series[k].length = 0; }
+        for (const k of Object.keys(drift)) { drift[k].length = 0; }
       }
       return;
     }
