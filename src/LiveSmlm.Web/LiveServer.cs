@@ -124,7 +124,7 @@ public sealed class LiveServer : IAsyncDisposable
         {
             try
             {
-                await _session.StopAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+                await _session.StopAsync(_session.Options.StopTimeout).ConfigureAwait(false);
                 return Results.Json(_session.Status(), LiveStatus.Json);
             }
             catch (ControlException e)

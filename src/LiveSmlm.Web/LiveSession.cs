@@ -28,6 +28,12 @@ public sealed record LiveSessionOptions
     /// <summary>Most localizations the live view keeps for the page and the export (56 B each): 20 M ≈ 1.1 GB.</summary>
     public long StoreCapacity { get; init; } = 20_000_000;
 
+    /// <summary>Live drift and FRC monitors during each run (their plot and number on the page).</summary>
+    public bool Monitor { get; init; } = true;
+
+    /// <summary>How long Stop waits for the run to drain and finish (the end-of-run drift estimate included).</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
     /// <summary>How often a camera frame is copied for the preview.</summary>
     public TimeSpan PreviewInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }
@@ -149,6 +155,7 @@ public sealed class LiveSession : IDisposable
                 Feedback = true,
                 SetpointLocalizationsPerFrame = TargetLocalizationsPerFrame,
                 Live = _live,
+                Monitor = Options.Monitor,
             };
             CancellationToken token = _cancel.Token;
             _run = Task.Factory.StartNew(() => RunAcquisition(request, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -322,7 +329,7 @@ public sealed class LiveSession : IDisposable
         {
             if (Run is { IsCompleted: false })
             {
-                StopAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+                StopAsync(Options.StopTimeout).GetAwaiter().GetResult();
             }
         }
         finally

@@ -12,7 +12,7 @@ internal sealed class LiveRig : IAsyncDisposable
     {
         Session = session;
         Server = server;
-        Http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]), Timeout = TimeSpan.FromSeconds(150) };
     }
 
     public LiveSession Session { get; }
