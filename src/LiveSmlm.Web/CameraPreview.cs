@@ -11,7 +11,8 @@ public sealed record CameraPreviewImage(long Frame, int Bin, int Width, int Heig
 
 /// <summary>
 /// Takes a copy of a camera frame now and then, on the camera reader's thread, without ever blocking it:
-/// at most one frame per <see cref="Interval"/> is copied (a memcpy), and the slow part (binning, the
+/// at most one frame per <see cref="Interval"/> is copied (a memcpy), none while the last copy still waits
+/// for its localizations, and the slow part (binning, the
 /// contrast stretch) runs later on the live feed's own task (<see cref="Render"/>).
 /// </summary>
 public sealed class CameraPreview
@@ -26,7 +27,7 @@ public sealed class CameraPreview
     private readonly TimeProvider _clock;
     private long _lastTicks = long.MinValue;
 
-    // Invariant: at most one frame waits; the reader replaces it (newest wins), the feed takes it.
+    // Invariant: at most one frame waits; the reader sets it only when none waits, the feed takes it.
     private Frame? _pending;
     private Frame? _spare;
 
@@ -44,6 +45,13 @@ public sealed class CameraPreview
         ArgumentNullException.ThrowIfNull(frame);
         long now = _clock.GetTimestamp();
         if (_lastTicks != long.MinValue && _clock.GetElapsedTime(_lastTicks, now) < Interval)
+        {
+            return;
+        }
+
+        // One frame waits until the localizer has reached it (its detections are then known): a lagging
+        // localizer shows older frames, never none.
+        if (Volatile.Read(ref _pending) is not null)
         {
             return;
         }
