@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run): installs the independent file readers the tests use
-# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck, python3, PyYAML, and python3-torch + python3-h5py for
-# the network's training test), then builds and runs every test project.
+# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck, python3, PyYAML, python3-torch + python3-h5py for the
+# network's training test, and chromium for the live view's end-to-end test, driven by Playwright), then builds and
+# runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +16,9 @@ python3 -c "import yaml" >/dev/null 2>&1 || need+=(python3-yaml)
 # The network's few-step training test: Debian's PyTorch and h5py (the interpreter `livesmlm train` finds first).
 /usr/bin/python3 -c "import torch" >/dev/null 2>&1 || need+=(python3-torch)
 /usr/bin/python3 -c "import h5py" >/dev/null 2>&1 || need+=(python3-h5py)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "Installing independent readers for the tests: ${need[*]}"
+  echo "Installing what the tests read and drive: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -18,7 +18,12 @@ internal static class Program
             return AcquireBenchmark.Run(args[1..]);
         }
 
-        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] [--stages PROFILE.json] | acquire [--frames N] [--stack-frames N] [--engine NAME]");
+        if (args.Length > 0 && args[0] == "live-feed")
+        {
+            return LiveFeedBenchmark.Run(args[1..]);
+        }
+
+        Console.Error.WriteLine("usage: LiveSmlm.Bench simulator [--frames N] [--profiles DIR] [--stages PROFILE.json] | acquire [--frames N] [--stack-frames N] [--engine NAME] | live-feed [--rate N] [--seconds S] [--browser /usr/bin/chromium]");
         return 2;
     }
 }

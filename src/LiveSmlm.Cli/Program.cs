@@ -6,7 +6,7 @@ using LiveSmlm.Cli.Commands;
 namespace LiveSmlm.Cli;
 
 /// <summary>
-/// `livesmlm`: simulate, analyze, evaluate, bench, drift, acquire, recover, train. Each command lives in Commands/; errors from bad
+/// `livesmlm`: live, simulate, analyze, evaluate, bench, drift, acquire, recover, train, calibrate-3d, simulate-beads. Each command lives in Commands/; errors from bad
 /// input are turned into one clear line and a non-zero exit code by <see cref="CliErrors"/>.
 /// </summary>
 public static class Program
@@ -30,6 +30,7 @@ public static class Program
         root.Subcommands.Add(DriftCommand.Create(console));
         root.Subcommands.Add(AcquireCommand.Create(console));
         root.Subcommands.Add(RecoverCommand.Create(console));
+        root.Subcommands.Add(LiveCommand.Create(console));
         root.Subcommands.Add(Calibrate3DCommand.Create(console));
         root.Subcommands.Add(SimulateBeadsCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));

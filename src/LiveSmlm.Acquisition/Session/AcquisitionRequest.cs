@@ -9,10 +9,36 @@ public sealed record AcquisitionRequest
 {
     public required HardwareProfile Profile { get; init; }
 
-    /// <summary>Frames to acquire (≥ 1).</summary>
-    public required long Frames { get; init; }
+    /// <summary>Frames to acquire (≥ 1); null: until the session is stopped (<see cref="SessionReady"/> hands it out).</summary>
+    public required long? Frames { get; init; }
 
-    public required string OutDir { get; init; }
+    /// <summary>Where the outputs go; may be null only when <see cref="Record"/> is false.</summary>
+    public required string? OutDir { get; init; }
+
+    /// <summary>
+    /// Write raw.ome.tif, the localization files, render.png and summary.json to <see cref="OutDir"/>.
+    /// False for a live view that only watches (`livesmlm live` with recording off): nothing is written.
+    /// </summary>
+    public bool Record { get; init; } = true;
+
+    /// <summary>
+    /// More consumers of the localization fan-out (the live view), each with the capacity and full-mode
+    /// its owner chose: DropOldest for a preview, so that it never holds back the data plane.
+    /// </summary>
+    public IReadOnlyList<Pipeline.SinkChannel> ExtraSinks { get; init; } = [];
+
+    /// <summary>
+    /// Called on the camera reader's thread with every frame after it was recorded (the live camera
+    /// view). It must return at once: copy what it needs, never block. An exception faults the run.
+    /// </summary>
+    public Action<Core.Frame>? PreviewFrame { get; init; }
+
+    /// <summary>
+    /// Called once the session is armed, before the camera starts: the control plane's handle on the
+    /// lasers (behind their safety decorators) and on <see cref="Devices.DeviceSession.Stop"/>, which ends
+    /// an open-ended run cleanly (the camera stops, the pipeline drains, the outputs are completed).
+    /// </summary>
+    public Action<Devices.DeviceSession>? SessionReady { get; init; }
 
     /// <summary>Engine registry name (auto, cpu, gpu, ilgpu-cpu).</summary>
     public string Engine { get; init; } = "auto";
@@ -74,8 +100,12 @@ public sealed record AcquisitionRequest
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Profile);
-        ArgumentException.ThrowIfNullOrWhiteSpace(OutDir);
-        if (Frames < 1)
+        if (Record)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(OutDir);
+        }
+
+        if (Frames is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Frames), Frames, $"--frames must be at least 1; got {Frames}.");
         }

@@ -45,8 +45,11 @@ public static class AcquisitionRun
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        string outDir = Path.GetFullPath(request.OutDir);
-        PrepareOutput(outDir);
+        string? outDir = request.Record ? Path.GetFullPath(request.OutDir!) : null;
+        if (outDir is not null)
+        {
+            PrepareOutput(outDir);
+        }
 
         SimulatedRig? ownRig = request.Rig is null ? new SimulatedRig(request.Profile, request.Seed) : null;
         SimulatedRig rig = request.Rig ?? ownRig!;
@@ -76,17 +79,13 @@ public static class AcquisitionRun
     }
 
     private static AcquisitionSummary Acquire(
-        AcquisitionRequest request, string outDir, SimulatedRig rig, DeviceSession session, CameraModel photonModel, Action<AcquisitionStatus>? status, Action<string>? log, CancellationToken cancel)
+        AcquisitionRequest request, string? outDir, SimulatedRig rig, DeviceSession session, CameraModel photonModel, Action<AcquisitionStatus>? status, Action<string>? log, CancellationToken cancel)
     {
         ICamera camera = session.Camera;
         int width = camera.Roi.Width, height = camera.Roi.Height;
         double pixelNm = camera.Info.PixelSizeNm;
         string source = request.ReplayStack is { } s ? $"replay of {Path.GetFullPath(s)}" : $"simulated rig '{rig.Profile.Name}'";
-        var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames, GeneratedBy = "LiveSmlm acquire" };
-        string rawPath = Path.Combine(outDir, RawFileName);
-        string csvPath = Path.Combine(outDir, CsvFileName);
-        string hdfPath = Path.Combine(outDir, Hdf5FileName);
-        string pngPath = Path.Combine(outDir, RenderFileName);
+        var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames ?? 0, GeneratedBy = "LiveSmlm acquire" };
 
         var settings = new LocalizerSettings { Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm };
         var latency = new LatencyTracker();
@@ -100,15 +99,23 @@ public static class AcquisitionRun
         var windows = new WindowLogSink(request.WindowFrames, () => watchdog.Powers);
         var uncertainty = new UncertaintySink();
         AcquisitionMonitors monitors = AcquisitionMonitors.Create(request, session, () => watchdog.Powers, log);
-        string opening = rawPath;
+        string opening = string.Empty;
         try
         {
-            raw = new RawRecorder(rawPath, width, height, pixelNm);
-            opening = csvPath;
-            opened.Add(new(new WriterSink("csv", new ThunderStormCsvWriter(csvPath, info))));
-            opening = hdfPath;
-            opened.Add(new(new WriterSink("hdf5", new PicassoHdf5Writer(hdfPath, info))));
-            opened.Add(new(new RenderSink(new RenderSettings { PixelSizeNm = request.RenderPixelNm, WidthNm = width * pixelNm, HeightNm = height * pixelNm }, pngPath)));
+            if (outDir is not null)
+            {
+                string rawPath = Path.Combine(outDir, RawFileName);
+                string csvPath = Path.Combine(outDir, CsvFileName);
+                string hdfPath = Path.Combine(outDir, Hdf5FileName);
+                opening = rawPath;
+                raw = new RawRecorder(rawPath, width, height, pixelNm);
+                opening = csvPath;
+                opened.Add(new(new WriterSink("csv", new ThunderStormCsvWriter(csvPath, info))));
+                opening = hdfPath;
+                opened.Add(new(new WriterSink("hdf5", new PicassoHdf5Writer(hdfPath, info))));
+                opened.Add(new(new RenderSink(new RenderSettings { PixelSizeNm = request.RenderPixelNm, WidthNm = width * pixelNm, HeightNm = height * pixelNm }, Path.Combine(outDir, RenderFileName))));
+            }
+
             opened.Add(new(uncertainty));
             opened.Add(new(windows));
         }
@@ -138,11 +145,11 @@ public static class AcquisitionRun
 
     private static AcquisitionSummary RunSession(
         AcquisitionRequest request,
-        string outDir,
+        string? outDir,
         SimulatedRig rig,
         LocalizationSetInfo info,
         DeviceSession session,
-        RawRecorder raw,
+        RawRecorder? raw,
         ILocalizer localizer,
         LatencyTracker latency,
         LaserWatchdog watchdog,
@@ -172,23 +179,37 @@ public static class AcquisitionRun
             clock.Start();
         });
         monitors.Attach(frames);
-        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity)), .. monitors.Sinks()], new PipelineOptions
+        Action<Frame>? preview = request.PreviewFrame;
+        Action<Frame> record = (raw, preview) switch
+        {
+            (null, null) => static _ => { },
+            (null, _) => preview,
+            (_, null) => raw.Record,
+            _ => f =>
+            {
+                raw.Record(f);
+                preview(f);
+            },
+        };
+        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity)), .. monitors.Sinks(), .. request.ExtraSinks], new PipelineOptions
         {
             BatchFrames = request.BatchFrames,
-            RecordFrame = monitors.RecordHook(raw.Record),
+            RecordFrame = monitors.RecordHook(record),
             OnFault = e => session.Fault(e),
         });
+        long Recorded() => raw?.FramesRecorded ?? 0;
+        long NotRecorded() => raw is null ? 0 : frames.FramesRead - raw.FramesRecorded;
 
         TimeSpan nextStatus = TimeSpan.Zero;
         AcquisitionStatus Snapshot() => new(
             clock.Elapsed.TotalSeconds,
             frames.FramesRead,
-            raw.FramesRecorded,
+            Recorded(),
             pipeline.FramesLocalized,
             pipeline.Localizations,
             frames.FramesRead - pipeline.FramesLocalized,
             pipeline.FramesLocalized - sinks.Min(x => x.Frames),
-            frames.FramesRead - raw.FramesRecorded,
+            NotRecorded(),
             watchdog.Powers);
 
         PipelineResult? result = null;
@@ -197,6 +218,7 @@ public static class AcquisitionRun
         try
         {
             session.Arm(sequence);
+            request.SessionReady?.Invoke(session);
             watchdog.Start();
             result = pipeline.RunAsync(
                 _ =>
@@ -239,11 +261,14 @@ public static class AcquisitionRun
         IReadOnlyList<string> extra = [];
         if (failure is null)
         {
-            raw.Complete();
+            raw?.Complete();
             try
             {
-                extra = monitors.WriteOutputs(
-                    outDir, Path.Combine(outDir, CsvFileName), info, request.ReplayStack is null ? rig : null, frames.FramesRead, request.RenderPixelNm, $"{request.Profile.Name}, {frames.FramesRead} frames");
+                if (outDir is not null)
+                {
+                    extra = monitors.WriteOutputs(
+                        outDir, Path.Combine(outDir, CsvFileName), info, request.ReplayStack is null ? rig : null, frames.FramesRead, request.RenderPixelNm, $"{request.Profile.Name}, {frames.FramesRead} frames");
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -261,25 +286,33 @@ public static class AcquisitionRun
             StoppedEarly = monitors.StopReason,
             Feedback = monitors.FeedbackSummary(),
             DensityLog = monitors.Density?.Log,
-            Drift = monitors.DriftSummary(outDir),
+            Drift = outDir is null ? null : monitors.DriftSummary(outDir),
             Resolution = monitors.ResolutionSummary(),
         };
         summary = summary with { Outputs = [.. summary.Outputs, .. extra] };
-        string summaryPath = Path.Combine(outDir, SummaryFileName);
+        string? summaryPath = outDir is null ? null : Path.Combine(outDir, SummaryFileName);
         if (failure is null)
         {
-            File.WriteAllText(summaryPath, summary.ToJson());
+            if (summaryPath is not null)
+            {
+                File.WriteAllText(summaryPath, summary.ToJson());
+            }
+
             return summary;
         }
 
         if (failure is OperationCanceledException)
         {
-            TryWrite(summaryPath, summary.ToJson());
+            if (summaryPath is not null)
+            {
+                TryWrite(summaryPath, summary.ToJson());
+            }
+
             throw failure;
         }
 
         string line = summary.Error!;
-        if (!TryWrite(summaryPath, summary.ToJson()))
+        if (summaryPath is not null && !TryWrite(summaryPath, summary.ToJson()))
         {
             line += " (summary.json could not be written either)";
         }
@@ -289,12 +322,12 @@ public static class AcquisitionRun
 
     private static AcquisitionSummary Summarize(
         AcquisitionRequest request,
-        string outDir,
+        string? outDir,
         string source,
         ICamera camera,
         EngineInfo engine,
         CameraFrameSource frames,
-        RawRecorder raw,
+        RawRecorder? raw,
         LocalizationPipeline pipeline,
         PipelineResult? result,
         LatencyTracker latency,
@@ -304,13 +337,14 @@ public static class AcquisitionRun
         Exception? failure)
     {
         long acquired = frames.FramesRead;
-        long recorded = raw.FramesRecorded;
+        long recorded = raw?.FramesRecorded ?? 0;
+        long notRecorded = raw is null ? 0 : acquired - recorded;
         long cameraLost = failure is CameraOverflowException overflow ? overflow.BehindFrames : 0;
         long localized = pipeline.FramesLocalized;
         var dropped = new Dictionary<string, long>
         {
             ["camera"] = cameraLost,
-            ["recording"] = acquired - recorded,
+            ["recording"] = notRecorded,
             ["localizer"] = failure is null ? recorded - localized : 0,
         };
         LatencyHistogram h = latency.Histogram;
@@ -330,7 +364,7 @@ public static class AcquisitionRun
             FramesRequested = request.Frames,
             FramesAcquired = acquired,
             FramesRecorded = recorded,
-            FramesDropped = cameraLost + (acquired - recorded),
+            FramesDropped = cameraLost + notRecorded,
             DroppedByStage = dropped,
             FramesLocalized = localized,
             Localizations = pipeline.Localizations,
@@ -349,7 +383,7 @@ public static class AcquisitionRun
             Windows = windows.Windows,
             PeakWorkingSetBytes = Process.GetCurrentProcess().PeakWorkingSet64,
             Error = error,
-            Outputs =
+            Outputs = outDir is null ? [] :
             [
                 Path.Combine(outDir, RawFileName), Path.Combine(outDir, CsvFileName), Path.Combine(outDir, Hdf5FileName),
                 PicassoHdf5Writer.YamlPath(Path.Combine(outDir, Hdf5FileName)), Path.Combine(outDir, RenderFileName), Path.Combine(outDir, SummaryFileName),
@@ -358,7 +392,7 @@ public static class AcquisitionRun
     }
 
     /// <summary>The one line for a failed run: what failed, lasers off, what was kept, what to do.</summary>
-    private static string Describe(Exception failure, long acquired, long recorded, long requested, string outDir)
+    private static string Describe(Exception failure, long acquired, long recorded, long? requested, string? outDir)
     {
         string what = failure switch
         {
@@ -367,9 +401,15 @@ public static class AcquisitionRun
             _ => failure.Message,
         };
         what = what.TrimEnd('.');
+        string of = requested is { } n ? string.Create(CultureInfo.InvariantCulture, $" of {n}") : string.Empty;
+        if (outDir is null)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"acquisition stopped after {acquired}{of} frames: {what}. The lasers are off; recording was off, so nothing was written.");
+        }
+
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"acquisition stopped after {acquired} of {requested} frames: {what}. The lasers are off; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
+            $"acquisition stopped after {acquired}{of} frames: {what}. The lasers are off; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
     }
 
     private static void PrepareOutput(string outDir)

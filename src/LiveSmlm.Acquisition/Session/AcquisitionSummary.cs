@@ -27,7 +27,8 @@ public sealed record AcquisitionSummary
 
     public double PixelSizeNm { get; init; }
 
-    public long FramesRequested { get; init; }
+    /// <summary>Frames asked for; null for a run until stopped (`livesmlm live`).</summary>
+    public long? FramesRequested { get; init; }
 
     /// <summary>Frames the camera delivered to the pipeline.</summary>
     public long FramesAcquired { get; init; }

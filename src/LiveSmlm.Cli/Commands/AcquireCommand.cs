@@ -128,12 +128,12 @@ public static class AcquireCommand
                 {
                     if (console.Interactive)
                     {
-                        console.Err.Write("\r" + StatusLine(status, request.Frames) + "   ");
+                        console.Err.Write("\r" + StatusLine(status, request.Frames!.Value) + "   ");
                     }
                     else if (plain.Elapsed >= next)
                     {
                         next = plain.Elapsed + PlainInterval;
-                        console.Err.WriteLine(StatusLine(status, request.Frames));
+                        console.Err.WriteLine(StatusLine(status, request.Frames!.Value));
                     }
                 },
                 console.Err.WriteLine,
