@@ -47,7 +47,7 @@ public sealed class SerialLaserTests
             sim.Commands.Skip(before));
         Assert.Equal(0.006, sim.SetPowerW, 9);
         Assert.True(sim.Emission);
-        Assert.Equal(new LaserState(6, 0.99 * 6, true), state with { MeasuredPowerMw = Math.Round(state.MeasuredPowerMw, 6) });
+        Assert.Equal(new LaserState(6, 5.94, true), state with { MeasuredPowerMw = Math.Round(state.MeasuredPowerMw, 6) });
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class SerialLaserTests
         using var sim = new ObisSimulator(405, 0.1);
         using var registry = new LaserSafetyRegistry();
         var driver = Laser(sim, "obis", 405);
-        using var safe = new SafeLaser(driver, registry);
+        var safe = new SafeLaser(driver, registry);
         safe.Connect();
         safe.SetEmission(true);
         sim.VanishWhen(c => c == "SOUR:POW:LEV?");
@@ -130,6 +130,11 @@ public sealed class SerialLaserTests
         Assert.Contains("may still emit", driverError, StringComparison.Ordinal);
         Assert.Contains(driver.CommandLog, entry => entry.StartsWith("> SOUR:AM:STAT OFF", StringComparison.Ordinal));
         Assert.False(safe.LastShutOff!.Succeeded);
+
+        // Disconnecting still releases the port (without hanging) and says once more that the laser was not confirmed off.
+        var last = Assert.Throws<DeviceFaultException>(safe.Dispose);
+        Assert.Contains("could NOT be switched off before disconnecting", last.Message, StringComparison.Ordinal);
+        Assert.False(driver.IsConnected);
     }
 
     [Fact]

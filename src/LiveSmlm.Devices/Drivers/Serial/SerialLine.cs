@@ -160,17 +160,32 @@ public sealed class SerialLine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Releases the port. System.IO.Ports 11 on Linux never returns from Dispose once the other end of the
+    /// tty went away (its I/O loop does not end; measured: still blocked after 15 s, at ~0 CPU), so the
+    /// port is disposed on a background thread and waited for at most <see cref="Timeout"/>; a port that
+    /// vanished is then left to that thread instead of hanging the caller (and the lasers' shut-off).
+    /// </summary>
     public void Dispose()
     {
-        try
+        var release = new Thread(() =>
         {
-            _port.Dispose();
-        }
+            try
+            {
+                _port.Dispose();
+            }
 #pragma warning disable CA1031 // Closing a port whose device vanished may throw anything; it is released either way.
-        catch (Exception)
+            catch (Exception)
 #pragma warning restore CA1031
+            {
+            }
+        })
         {
-        }
+            IsBackground = true,
+            Name = "release " + PortPath,
+        };
+        release.Start();
+        release.Join(Timeout);
     }
 
     private bool TryTakeLine(string? prompt, out string line)
