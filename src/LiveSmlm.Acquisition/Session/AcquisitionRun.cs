@@ -5,6 +5,7 @@ using LiveSmlm.Acquisition.Pipeline;
 using LiveSmlm.Acquisition.Recording;
 using LiveSmlm.Core;
 using LiveSmlm.Devices;
+using LiveSmlm.Devices.Drivers;
 using LiveSmlm.Devices.Replay;
 using LiveSmlm.Devices.Simulated;
 using LiveSmlm.IO;
@@ -14,7 +15,8 @@ using LiveSmlm.Reconstruction;
 namespace LiveSmlm.Acquisition.Session;
 
 /// <summary>
-/// `livesmlm acquire`: drives a simulated rig (or a replay camera and the rig's lasers) through a
+/// `livesmlm acquire`: drives a simulated rig (or a replay camera and the rig's lasers, or a real rig:
+/// the Micro-Manager camera and serial lasers of the profile's device sections) through a
 /// <see cref="DeviceSession"/> (connect → arm → acquire → stop → disconnect) and runs its camera through
 /// the one data plane: camera stage → raw recorder (on the reader, raw first, never drops) → localizer →
 /// CSV, HDF5, render, uncertainty and window-log sinks. Writes DIR/raw.ome.tif, locs.csv, locs.hdf5 +
@@ -48,6 +50,14 @@ public static class AcquisitionRun
         string outDir = Path.GetFullPath(request.OutDir);
         PrepareOutput(outDir);
 
+        if (request.Rig is null && request.ReplayStack is null && request.Profile.HasRealDevices)
+        {
+            // A real rig (camera through Micro-Manager, serial lasers): the profile's device sections say where.
+            using RealRig real = RealRig.Create(request.Profile, request.Profile.Name);
+            using var realSession = new DeviceSession(real.Camera, real.Lasers, null, real.Trigger, request.SafetyRegistry);
+            return Acquire(request, outDir, $"real rig '{request.Profile.Name}'", realSession, request.Profile.ToCameraModel(), real.ApplyProfile, status, log, cancel);
+        }
+
         SimulatedRig? ownRig = request.Rig is null ? new SimulatedRig(request.Profile, request.Seed) : null;
         SimulatedRig rig = request.Rig ?? ownRig!;
         ReplayCamera? replay = null;
@@ -66,7 +76,8 @@ public static class AcquisitionRun
 
             ICamera camera = (ICamera?)replay ?? rig.Camera;
             using var session = new DeviceSession(camera, rig.Lasers, rig.Slm, rig.Trigger, request.SafetyRegistry);
-            return Acquire(request, outDir, rig, session, photonModel, status, log, cancel);
+            string source = request.ReplayStack is { } s ? $"replay of {Path.GetFullPath(s)}" : $"simulated rig '{rig.Profile.Name}'";
+            return Acquire(request, outDir, source, session, photonModel, null, status, log, cancel);
         }
         finally
         {
@@ -76,12 +87,19 @@ public static class AcquisitionRun
     }
 
     private static AcquisitionSummary Acquire(
-        AcquisitionRequest request, string outDir, SimulatedRig rig, DeviceSession session, CameraModel photonModel, Action<AcquisitionStatus>? status, Action<string>? log, CancellationToken cancel)
+        AcquisitionRequest request,
+        string outDir,
+        string source,
+        DeviceSession session,
+        CameraModel photonModel,
+        Action<DeviceSession>? afterConnect,
+        Action<AcquisitionStatus>? status,
+        Action<string>? log,
+        CancellationToken cancel)
     {
         ICamera camera = session.Camera;
         int width = camera.Roi.Width, height = camera.Roi.Height;
         double pixelNm = camera.Info.PixelSizeNm;
-        string source = request.ReplayStack is { } s ? $"replay of {Path.GetFullPath(s)}" : $"simulated rig '{rig.Profile.Name}'";
         var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames, GeneratedBy = "LiveSmlm acquire" };
         string rawPath = Path.Combine(outDir, RawFileName);
         string csvPath = Path.Combine(outDir, CsvFileName);
@@ -123,7 +141,7 @@ public static class AcquisitionRun
         {
             try
             {
-                return RunSession(request, outDir, session, raw, localizer, latency, watchdog, windows, uncertainty, counted, source, status, cancel);
+                return RunSession(request, outDir, session, afterConnect, raw, localizer, latency, watchdog, windows, uncertainty, counted, source, status, cancel);
             }
             finally
             {
@@ -139,6 +157,7 @@ public static class AcquisitionRun
         AcquisitionRequest request,
         string outDir,
         DeviceSession session,
+        Action<DeviceSession>? afterConnect,
         RawRecorder raw,
         ILocalizer localizer,
         LatencyTracker latency,
@@ -191,6 +210,7 @@ public static class AcquisitionRun
         session.Connect();
         try
         {
+            afterConnect?.Invoke(session);
             session.Arm(sequence);
             watchdog.Start();
             result = pipeline.RunAsync(
@@ -228,7 +248,15 @@ public static class AcquisitionRun
 
         // A laser fault stops the camera, so the pipeline ends as if the sequence were done: the session knows why.
         failure ??= session.FaultReason;
-        session.Disconnect();
+        try
+        {
+            session.Disconnect();
+        }
+        catch (Exception e) when (e is DeviceFaultException or AggregateException)
+        {
+            // A laser that could not be confirmed off: the summary line names it (from its shut-off record).
+            failure ??= e;
+        }
         status?.Invoke(Snapshot());
 
         if (failure is null)
@@ -240,7 +268,11 @@ public static class AcquisitionRun
             windows.Flush();
         }
 
-        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure);
+        string[] notOff = [.. session.Lasers.Where(l => l.LastShutOff is { Succeeded: false }).Select(l => l.Name)];
+        string lasers = notOff.Length == 0
+            ? "The lasers are off"
+            : $"Laser {string.Join(", ", notOff.Select(n => $"'{n}'"))} could NOT be confirmed off: switch it off by hand; the others are off";
+        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure, lasers);
         string summaryPath = Path.Combine(outDir, SummaryFileName);
         if (failure is null)
         {
@@ -277,7 +309,8 @@ public static class AcquisitionRun
         WindowLogSink windows,
         UncertaintySink uncertainty,
         double seconds,
-        Exception? failure)
+        Exception? failure,
+        string lasers)
     {
         long acquired = frames.FramesRead;
         long recorded = raw.FramesRecorded;
@@ -290,7 +323,7 @@ public static class AcquisitionRun
             ["localizer"] = failure is null ? recorded - localized : 0,
         };
         LatencyHistogram h = latency.Histogram;
-        string? error = failure is null ? null : Describe(failure, acquired, recorded, request.Frames, outDir);
+        string? error = failure is null ? null : Describe(failure, acquired, recorded, request.Frames, outDir, lasers);
         return new AcquisitionSummary
         {
             Source = source,
@@ -334,7 +367,7 @@ public static class AcquisitionRun
     }
 
     /// <summary>The one line for a failed run: what failed, lasers off, what was kept, what to do.</summary>
-    private static string Describe(Exception failure, long acquired, long recorded, long requested, string outDir)
+    private static string Describe(Exception failure, long acquired, long recorded, long requested, string outDir, string lasers)
     {
         string what = failure switch
         {
@@ -345,7 +378,7 @@ public static class AcquisitionRun
         what = what.TrimEnd('.');
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"acquisition stopped after {acquired} of {requested} frames: {what}. The lasers are off; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
+            $"acquisition stopped after {acquired} of {requested} frames: {what}. {lasers}; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
     }
 
     private static void PrepareOutput(string outDir)
