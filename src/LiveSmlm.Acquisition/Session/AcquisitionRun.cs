@@ -55,6 +55,9 @@ public static class AcquisitionRun
             // A real rig (camera through Micro-Manager, serial lasers): the profile's device sections say where.
             using RealRig real = RealRig.Create(request.Profile, request.Profile.Name);
             using var realSession = new DeviceSession(real.Camera, real.Lasers, null, real.Trigger, request.SafetyRegistry);
+
+            // A real camera knows its sensor only once connected (Micro-Manager says); connecting leaves every laser off.
+            realSession.Connect();
             return Acquire(request, outDir, $"real rig '{request.Profile.Name}'", realSession, request.Profile.ToCameraModel(), real.ApplyProfile, status, log, cancel);
         }
 
@@ -207,7 +210,11 @@ public static class AcquisitionRun
 
         PipelineResult? result = null;
         Exception? failure = null;
-        session.Connect();
+        if (session.State == SessionState.Disconnected)
+        {
+            session.Connect();
+        }
+
         try
         {
             afterConnect?.Invoke(session);
