@@ -30,6 +30,7 @@ public static class Program
         root.Subcommands.Add(DriftCommand.Create(console));
         root.Subcommands.Add(AcquireCommand.Create(console));
         root.Subcommands.Add(RecoverCommand.Create(console));
+        root.Subcommands.Add(DeviceCommand.Create(console));
 
         var config = new InvocationConfiguration
         {

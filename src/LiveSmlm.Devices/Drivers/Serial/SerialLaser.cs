@@ -197,6 +197,17 @@ public sealed class SerialLaser : ILaser
         }
     }
 
+    /// <summary>Releases the port without switching emission off (a manual `device laser --on`); the caller says so loudly.</summary>
+    public void DisconnectLeavingEmission()
+    {
+        lock (_lock)
+        {
+            _line?.Dispose();
+            _line = null;
+            _connected = false;
+        }
+    }
+
     public void SetPowerMw(double powerMw)
     {
         if (!Limits.Contains(powerMw))
