@@ -46,6 +46,7 @@ internal static class AcquireBenchmark
             SimulatedAcquisition.Record(settings, stackFrames, 1, Path.Combine(dir, "stack"));
             string stack = Path.Combine(dir, "stack", SimulatedAcquisition.RawFileName);
             Console.WriteLine($"acquire benchmark: replay of a {settings.Camera.WidthPx}x{settings.Camera.HeightPx} stack of {stackFrames} frames (looped) as fast as possible, {frames} frames recorded and localized ({engine}); {Environment.ProcessorCount} logical cores, load average {SimulatorBenchmark.LoadAverage()}");
+            var memory = new MemoryTrace();
             AcquisitionSummary s = AcquisitionRun.Run(new AcquisitionRequest
             {
                 Profile = profile,
@@ -54,10 +55,14 @@ internal static class AcquireBenchmark
                 Engine = engine,
                 AsFastAsPossible = true,
                 ReplayStack = stack,
-            });
+
+                // The data plane's throughput and memory, as measured before the live drift and FRC sinks existed.
+                Monitor = false,
+            }, status => memory.Sample(status.FramesAcquired));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{s.MeanFps:F0} frames/s sustained ({s.FramesAcquired} acquired, {s.FramesRecorded} recorded, {s.FramesDropped} dropped, {s.Localizations / (double)Math.Max(1, s.FramesLocalized):F1} localizations/frame, {s.Seconds:F1} s, latency p50 {s.LocalizerLatencyMs["p50"]} ms p99 {s.LocalizerLatencyMs["p99"]} ms, engine {s.Engine}), load average after {SimulatorBenchmark.LoadAverage()}"));
+            memory.Print();
             Console.WriteLine("stage thread-seconds: " + string.Join(", ", s.StageSeconds.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
             return 0;
         }

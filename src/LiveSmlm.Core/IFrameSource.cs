@@ -23,4 +23,11 @@ public interface IFrameSource : IDisposable
     /// <see cref="InvalidDataException"/> naming the source when the data are corrupt.
     /// </summary>
     bool TryReadNext(Frame destination);
+
+    /// <summary>
+    /// Starts the stream again at its first frame, keeping what the source already holds (the open
+    /// file, its page table, its buffers), so that a replay in a loop allocates nothing per loop.
+    /// Returns false when the source cannot start again (a camera, the simulator): reopen it instead.
+    /// </summary>
+    bool TryRewind() => false;
 }

@@ -70,6 +70,45 @@ public sealed partial class AcquireCommandTests
     }
 
     [Fact]
+    public void Acquire_FeedbackOn_WritesTheDensityLogAndPlotsBesideTheSummary()
+    {
+        using var tmp = new TempDir();
+        string profile = CliRunner.RepoFile("hardware-profiles", "simulated-feedback.json");
+        var (code, _, err) = CliRunner.Run("acquire", "--profile", profile, "--frames", "300", "--out", tmp.File("run"), "--engine", "cpu", "--as-fast-as-possible", "--feedback", "on", "--setpoint", "15", "--monitor", "off");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("feedback: setpoint 15 localizations/frame", err, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(tmp.File("run/summary.json")));
+        JsonElement[] log = [.. json.RootElement.GetProperty("density_log").EnumerateArray()];
+        Assert.Equal(3, log.Length);
+        Assert.All(log, e =>
+        {
+            Assert.Equal(15, e.GetProperty("setpoint").GetDouble());
+            Assert.True(e.GetProperty("power_405_mw").GetDouble() > 0);
+            Assert.True(e.GetProperty("localizations_per_frame").GetDouble() > 0);
+        });
+        Assert.Equal([0, 100, 200], log.Select(e => e.GetProperty("frame").GetInt64()));
+        Tool("pngcheck", tmp.File("run/density.png"));
+        Tool("pngcheck", tmp.File("run/power-405.png"));
+        Assert.False(File.Exists(tmp.File("run/drift.csv")));
+    }
+
+    [Theory]
+    [InlineData("--feedback,maybe", "--feedback")]
+    [InlineData("--feedback,on,--setpoint,0", "--setpoint must be > 0")]
+    [InlineData("--setpoint,10", "--setpoint needs --feedback on")]
+    [InlineData("--stop-resolution-nm,-1", "--stop-resolution-nm must be ≥ 0 nm")]
+    [InlineData("--stop-resolution-frames,0", "--stop-resolution-frames must be at least 1")]
+    [InlineData("--monitor,off,--stop-resolution-nm,5", "need --monitor on")]
+    public void Acquire_BadFeedbackOrMonitorOption_IsAUsageErrorNamingIt(string options, string message)
+    {
+        using var tmp = new TempDir();
+        var (code, _, err) = CliRunner.Run(["acquire", "--profile", SmallProfile(tmp), "--frames", "10", "--out", tmp.File("run"), .. options.Split(',')]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Acquire_ReplayFpsWithoutReplay_IsAUsageError()
     {
         using var tmp = new TempDir();

@@ -43,10 +43,13 @@ public sealed class ReplayCameraTests : IDisposable
         Assert.Equal(StackFrames, camera.FramesDelivered);
     }
 
-    [Fact]
-    public async Task Replay_InALoop_StartsAgainAtTheFirstFrame()
+    [Theory]
+    [InlineData("loop.ome.tif")]
+    [InlineData("loop.dax")]
+    [InlineData("loop.raw")]
+    public async Task Replay_InALoop_StartsAgainAtTheFirstFrame(string name)
     {
-        using ReplayCamera camera = ReplayCamera.Open(Write("loop.ome.tif"), new ReplayOptions { Loop = true });
+        using ReplayCamera camera = ReplayCamera.Open(Write(name), new ReplayOptions { Loop = true });
         camera.Connect();
         const int Frames = (2 * StackFrames) + 3;
         camera.StartSequenceAcquisition(new SequenceOptions { FrameCount = Frames, Pacing = FramePacing.AsFastAsPossible });
@@ -61,6 +64,42 @@ public sealed class ReplayCameraTests : IDisposable
 
         Assert.False(await camera.TryReadFrameAsync(frame));
         Assert.Equal(2, camera.Loops);
+    }
+
+    /// <summary>
+    /// A looped file is rewound, not opened again: a long replay allocates nothing per loop (memory stays
+    /// flat over 100,000 frames). A source that cannot rewind is opened again, and still loops.
+    /// </summary>
+    [Theory]
+    [InlineData("once.ome.tif", true)]
+    [InlineData("once.dax", true)]
+    [InlineData("once.raw", true)]
+    [InlineData("once.ome.tif", false)]
+    public async Task Replay_InALoop_RewindsTheOpenFileInsteadOfOpeningItAgain(string name, bool rewindable)
+    {
+        string path = Write(name);
+        int opens = 0;
+        using ReplayCamera camera = ReplayCamera.FromSource(
+            () =>
+            {
+                opens++;
+                IFrameSource source = FrameSources.Open(path);
+                return rewindable ? source : new NoRewind(source);
+            },
+            path,
+            new ReplayOptions { Loop = true });
+        camera.Connect();
+        const int Frames = (3 * StackFrames) + 2;
+        camera.StartSequenceAcquisition(new SequenceOptions { FrameCount = Frames, Pacing = FramePacing.AsFastAsPossible });
+        var frame = new Frame(Width, Height);
+        for (int i = 0; i < Frames; i++)
+        {
+            Assert.True(await camera.TryReadFrameAsync(frame));
+            Assert.Equal(_written[i % StackFrames], frame.Span.ToArray());
+        }
+
+        Assert.Equal(3, camera.Loops);
+        Assert.Equal(rewindable ? 1 : 4, opens);
     }
 
     [Fact]
@@ -164,5 +203,19 @@ public sealed class ReplayCameraTests : IDisposable
         }
 
         return path;
+    }
+
+    /// <summary>Hides a reader's rewind, as a source that cannot start again (a camera) would.</summary>
+    private sealed class NoRewind(IFrameSource inner) : IFrameSource
+    {
+        public int Width => inner.Width;
+
+        public int Height => inner.Height;
+
+        public long? FrameCount => inner.FrameCount;
+
+        public bool TryReadNext(Frame destination) => inner.TryReadNext(destination);
+
+        public void Dispose() => inner.Dispose();
     }
 }

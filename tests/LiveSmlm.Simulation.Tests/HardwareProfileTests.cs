@@ -16,9 +16,9 @@ public sealed class HardwareProfileTests : IDisposable
     public void Dispose() => Directory.Delete(_tempDir, recursive: true);
 
     [Fact]
-    public void ShippedProfiles_AreTheFiveSimulatedRigs()
+    public void ShippedProfiles_AreTheSixSimulatedRigs()
     {
-        Assert.Equal(["simulated-drift-beads.json", "simulated-drift.json", "simulated-emccd.json", "simulated-paint.json", "simulated-storm.json"], Directory.GetFiles(ProfileDir, "simulated-*.json").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
+        Assert.Equal(["simulated-drift-beads.json", "simulated-drift.json", "simulated-emccd.json", "simulated-feedback.json", "simulated-paint.json", "simulated-storm.json"], Directory.GetFiles(ProfileDir, "simulated-*.json").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -111,6 +111,38 @@ public sealed class HardwareProfileTests : IDisposable
         Assert.Contains(field, e.Message, StringComparison.Ordinal);
         Assert.Contains(range, e.Message, StringComparison.Ordinal);
         Assert.Equal(field[..field.IndexOf(' ', StringComparison.Ordinal)], e.FieldPath);
+    }
+
+    [Theory]
+    [InlineData("\"setpointLocalizationsPerFrame\": 18", "\"setpointLocalizationsPerFrame\": 0", "feedback.setpointLocalizationsPerFrame = 0", "(0, 1e6]")]
+    [InlineData("\"integralGain\": 0.3", "\"integralGain\": -1", "feedback.integralGain = -1", "[0, 100]")]
+    [InlineData("\"windowFrames\": 20", "\"windowFrames\": 0", "feedback.windowFrames = 0", "[1, 100000]")]
+    [InlineData("\"settlingFrames\": 5", "\"settlingFrames\": -2", "feedback.settlingFrames = -2", "[0, 100000]")]
+    [InlineData("\"exhaustedWindows\": 25", "\"exhaustedWindows\": 0", "feedback.exhaustedWindows = 0", "[1, 1000000]")]
+    [InlineData("\"setpointLocalizationsPerFrame\": 18", "\"laser\": \"488\", \"setpointLocalizationsPerFrame\": 18", "feedback.laser = \"488\"", "\"405\" | \"640\"")]
+    [InlineData("\"feedback\": {", "\"monitoring\": { \"frcPixelNm\": 0 }, \"feedback\": {", "monitoring.frcPixelNm = 0", "[1, 1000]")]
+    public void BadFeedbackOrMonitoringField_IsRejectedWithFieldPathAndAllowedRange(string original, string replacement, string field, string range)
+    {
+        string path = WriteVariant("simulated-feedback.json", original, replacement);
+
+        var e = Assert.Throws<ProfileValidationException>(() => HardwareProfile.Load(path));
+
+        Assert.Contains(field, e.Message, StringComparison.Ordinal);
+        Assert.Contains(range, e.Message, StringComparison.Ordinal);
+        Assert.Equal(field[..field.IndexOf(' ', StringComparison.Ordinal)], e.FieldPath);
+    }
+
+    [Fact]
+    public void FeedbackProfile_NamesTheActivationLaserAndIsHeldInTheSchema()
+    {
+        HardwareProfile profile = HardwareProfile.Load(Path.Combine(ProfileDir, "simulated-feedback.json"));
+
+        Assert.Equal("405", profile.FeedbackLaser!.Name);
+        Assert.Equal(18, profile.Feedback!.SetpointLocalizationsPerFrame);
+        using JsonDocument schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(ProfileDir, "schema.json")));
+        JsonElement defs = schema.RootElement.GetProperty("$defs");
+        Assert.False(defs.GetProperty("feedback").GetProperty("additionalProperties").GetBoolean());
+        Assert.False(defs.GetProperty("monitoring").GetProperty("additionalProperties").GetBoolean());
     }
 
     [Fact]

@@ -50,6 +50,24 @@ public sealed record AcquisitionRequest
     /// </summary>
     public SimulatedRig? Rig { get; init; }
 
+    /// <summary>Closed-loop activation feedback on the profile's feedback laser (`--feedback on`); the profile's feedback section, or its defaults.</summary>
+    public bool Feedback { get; init; }
+
+    /// <summary>Overrides the profile's feedback setpoint, localizations per frame (`--setpoint`).</summary>
+    public double? SetpointLocalizationsPerFrame { get; init; }
+
+    /// <summary>Live drift and FRC during the run (drift.csv, drift plot, corrected localizations and render, FRC in the summary).</summary>
+    public bool Monitor { get; init; } = true;
+
+    /// <summary>Stop when the FRC resolution improved by less than this (nm) over <see cref="StopResolutionOverFrames"/>; the profile's monitoring value when null.</summary>
+    public double? StopResolutionImprovementNm { get; init; }
+
+    /// <summary>The span for <see cref="StopResolutionImprovementNm"/>; the profile's when null.</summary>
+    public int? StopResolutionOverFrames { get; init; }
+
+    /// <summary>Filled in by the run with the live controller and snapshots (for the live view); none when null.</summary>
+    public AcquisitionLive? Live { get; init; }
+
     /// <summary>Where the lasers join for Ctrl-C / SIGTERM / exit; the process-wide registry when null.</summary>
     public LaserSafetyRegistry? SafetyRegistry { get; init; }
 
@@ -70,6 +88,21 @@ public sealed record AcquisitionRequest
         if (WindowFrames < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(WindowFrames), WindowFrames, "The window log needs at least 1 frame per window.");
+        }
+
+        if (SetpointLocalizationsPerFrame is { } sp && !(double.IsFinite(sp) && sp > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SetpointLocalizationsPerFrame), sp, $"--setpoint must be > 0 localizations per frame; got {sp}.");
+        }
+
+        if (StopResolutionImprovementNm is { } nm && !(double.IsFinite(nm) && nm >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StopResolutionImprovementNm), nm, $"--stop-resolution-nm must be ≥ 0 nm; got {nm}.");
+        }
+
+        if (StopResolutionOverFrames is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StopResolutionOverFrames), StopResolutionOverFrames, "--stop-resolution-frames must be at least 1.");
         }
 
         new Pipeline.PipelineOptions { BatchFrames = BatchFrames }.Validate();

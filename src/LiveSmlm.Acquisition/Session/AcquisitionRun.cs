@@ -58,7 +58,7 @@ public static class AcquisitionRun
 
             // A real camera knows its sensor only once connected (Micro-Manager says); connecting leaves every laser off.
             realSession.Connect();
-            return Acquire(request, outDir, $"real rig '{request.Profile.Name}'", realSession, request.Profile.ToCameraModel(), real.ApplyProfile, status, log, cancel);
+            return Acquire(request, outDir, null, $"real rig '{request.Profile.Name}'", realSession, request.Profile.ToCameraModel(), real.ApplyProfile, status, log, cancel);
         }
 
         SimulatedRig? ownRig = request.Rig is null ? new SimulatedRig(request.Profile, request.Seed) : null;
@@ -80,7 +80,7 @@ public static class AcquisitionRun
             ICamera camera = (ICamera?)replay ?? rig.Camera;
             using var session = new DeviceSession(camera, rig.Lasers, rig.Slm, rig.Trigger, request.SafetyRegistry);
             string source = request.ReplayStack is { } s ? $"replay of {Path.GetFullPath(s)}" : $"simulated rig '{rig.Profile.Name}'";
-            return Acquire(request, outDir, source, session, photonModel, null, status, log, cancel);
+            return Acquire(request, outDir, rig, source, session, photonModel, null, status, log, cancel);
         }
         finally
         {
@@ -92,6 +92,7 @@ public static class AcquisitionRun
     private static AcquisitionSummary Acquire(
         AcquisitionRequest request,
         string outDir,
+        SimulatedRig? rig,
         string source,
         DeviceSession session,
         CameraModel photonModel,
@@ -120,6 +121,7 @@ public static class AcquisitionRun
         var watchdog = new LaserWatchdog(session.Lasers, request.LaserPollPeriod, e => session.Fault(e));
         var windows = new WindowLogSink(request.WindowFrames, () => watchdog.Powers);
         var uncertainty = new UncertaintySink();
+        AcquisitionMonitors monitors = AcquisitionMonitors.Create(request, session, () => watchdog.Powers, log);
         string opening = rawPath;
         try
         {
@@ -144,7 +146,7 @@ public static class AcquisitionRun
         {
             try
             {
-                return RunSession(request, outDir, session, afterConnect, raw, localizer, latency, watchdog, windows, uncertainty, counted, source, status, cancel);
+                return RunSession(request, outDir, rig, info, session, afterConnect, raw, localizer, latency, watchdog, windows, uncertainty, monitors, counted, source, status, cancel);
             }
             finally
             {
@@ -159,6 +161,8 @@ public static class AcquisitionRun
     private static AcquisitionSummary RunSession(
         AcquisitionRequest request,
         string outDir,
+        SimulatedRig? rig,
+        LocalizationSetInfo info,
         DeviceSession session,
         Action<DeviceSession>? afterConnect,
         RawRecorder raw,
@@ -167,6 +171,7 @@ public static class AcquisitionRun
         LaserWatchdog watchdog,
         WindowLogSink windows,
         UncertaintySink uncertainty,
+        AcquisitionMonitors monitors,
         CountingSink[] sinks,
         string source,
         Action<AcquisitionStatus>? status,
@@ -189,10 +194,11 @@ public static class AcquisitionRun
             session.Acquire();
             clock.Start();
         });
-        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity))], new PipelineOptions
+        monitors.Attach(frames);
+        var pipeline = new LocalizationPipeline(frames, localizer, [.. sinks.Select(s => new SinkChannel(s, SinkCapacity)), .. monitors.Sinks()], new PipelineOptions
         {
             BatchFrames = request.BatchFrames,
-            RecordFrame = raw.Record,
+            RecordFrame = monitors.RecordHook(raw.Record),
             OnFault = e => session.Fault(e),
         });
 
@@ -266,20 +272,39 @@ public static class AcquisitionRun
         }
         status?.Invoke(Snapshot());
 
+        IReadOnlyList<string> extra = [];
         if (failure is null)
         {
             raw.Complete();
+            try
+            {
+                extra = monitors.WriteOutputs(
+                    outDir, Path.Combine(outDir, CsvFileName), info, request.ReplayStack is null ? rig : null, frames.FramesRead, request.RenderPixelNm, $"{request.Profile.Name}, {frames.FramesRead} frames");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failure = e;
+            }
         }
         else
         {
             windows.Flush();
+            monitors.Flush();
         }
 
         string[] notOff = [.. session.Lasers.Where(l => l.LastShutOff is { Succeeded: false }).Select(l => l.Name)];
         string lasers = notOff.Length == 0
             ? "The lasers are off"
             : $"Laser {string.Join(", ", notOff.Select(n => $"'{n}'"))} could NOT be confirmed off: switch it off by hand; the others are off";
-        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure, lasers);
+        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure, lasers) with
+        {
+            StoppedEarly = monitors.StopReason,
+            Feedback = monitors.FeedbackSummary(),
+            DensityLog = monitors.Density?.Log,
+            Drift = monitors.DriftSummary(outDir),
+            Resolution = monitors.ResolutionSummary(),
+        };
+        summary = summary with { Outputs = [.. summary.Outputs, .. extra] };
         string summaryPath = Path.Combine(outDir, SummaryFileName);
         if (failure is null)
         {

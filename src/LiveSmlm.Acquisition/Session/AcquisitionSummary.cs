@@ -72,6 +72,21 @@ public sealed record AcquisitionSummary
 
     public required IReadOnlyList<string> Outputs { get; init; }
 
+    /// <summary>Why the run ended before the frames asked for (sample exhausted, resolution reached); null otherwise.</summary>
+    public string? StoppedEarly { get; init; }
+
+    /// <summary>The activation controller's settings and state at the end; null without feedback.</summary>
+    public FeedbackSummary? Feedback { get; init; }
+
+    /// <summary>One entry per window: frame, localizations per frame (and per µm²), setpoint, 405 nm power; null without an activation laser.</summary>
+    public IReadOnlyList<Feedback.DensityLogEntry>? DensityLog { get; init; }
+
+    /// <summary>The live drift estimate at the end (drift.csv, drift.png); null without monitoring.</summary>
+    public DriftSummary? Drift { get; init; }
+
+    /// <summary>The live FRC resolution: the last value and every update; null without monitoring.</summary>
+    public ResolutionSummary? Resolution { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, SummaryJson.Options);
 }
 

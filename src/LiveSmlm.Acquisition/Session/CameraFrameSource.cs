@@ -22,6 +22,7 @@ public sealed class CameraFrameSource : IFrameSource
     private readonly LatencyTracker? _latency;
     private Action? _beforeFirstRead;
     private long _read;
+    private string? _stopReason;
 
     /// <param name="camera">The camera; its sequence is started by its session.</param>
     /// <param name="frameCount">The frames asked of the camera (null: until stopped).</param>
@@ -55,9 +56,23 @@ public sealed class CameraFrameSource : IFrameSource
     /// <summary>Frames delivered to the pipeline so far (any thread).</summary>
     public long FramesRead => Interlocked.Read(ref _read);
 
+    /// <summary>Why the acquisition was asked to end early (sample exhausted, resolution reached); null when it was not.</summary>
+    public string? StopReason => Volatile.Read(ref _stopReason);
+
+    /// <summary>
+    /// Ends the sequence cleanly before its last frame (any thread): the next read returns false, as at the end of
+    /// the sequence, so the pipeline drains and completes every output. The first reason is kept.
+    /// </summary>
+    public void RequestStop(string reason) => Interlocked.CompareExchange(ref _stopReason, reason, null);
+
     public bool TryReadNext(Frame destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        if (StopReason is not null)
+        {
+            return false;
+        }
+
         if (_beforeFirstRead is { } start)
         {
             _beforeFirstRead = null;

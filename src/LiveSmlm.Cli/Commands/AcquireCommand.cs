@@ -27,11 +27,18 @@ public static class AcquireCommand
         var replay = new Option<FileInfo?>("--replay") { Description = "Replay this recorded stack (any format analyze reads) as the camera, in a loop; the profile's lasers stay simulated." };
         var replayFps = new Option<double?>("--replay-fps") { Description = "Replay rate, frames/s (default: the profile's camera rate)." };
         var seed = new Option<ulong>("--seed") { Description = "Random seed of the simulated sample.", DefaultValueFactory = _ => 1 };
-        var window = new Option<int>("--window-frames") { Description = "Frames per entry of summary.json's window log.", DefaultValueFactory = _ => 100 };
+        var window = new Option<int>("--window-frames") { Description = "Frames per entry of summary.json's window log and density log.", DefaultValueFactory = _ => 100 };
+        var feedback = new Option<string>("--feedback") { Description = "Closed-loop activation feedback on the 405 nm laser (setpoint and gains from the profile's feedback section): on | off.", DefaultValueFactory = _ => "off" };
+        feedback.AcceptOnlyFromAmong("on", "off");
+        var setpoint = new Option<double?>("--setpoint") { Description = "Localizations per frame the feedback holds (overrides the profile's feedback.setpointLocalizationsPerFrame)." };
+        var monitor = new Option<string>("--monitor") { Description = "Live drift (RCC, beads when the sample has them) and FRC resolution, with drift.csv, drift.png and the drift-corrected localizations and render: on | off.", DefaultValueFactory = _ => "on" };
+        monitor.AcceptOnlyFromAmong("on", "off");
+        var stopNm = new Option<double?>("--stop-resolution-nm") { Description = "Stop once the live FRC resolution improved by less than this (nm) over --stop-resolution-frames frames (overrides the profile's monitoring section)." };
+        var stopFrames = new Option<int?>("--stop-resolution-frames") { Description = "The span of frames for --stop-resolution-nm (default: the profile's monitoring.stopResolutionOverFrames, 5000)." };
 
         var command = new Command("acquire", "Acquire from a rig (simulated, or a replayed stack) with live localization and lossless raw recording.")
         {
-            profile, frames, outDir, engine, fast, replay, replayFps, seed, window,
+            profile, frames, outDir, engine, fast, replay, replayFps, seed, window, feedback, setpoint, monitor, stopNm, stopFrames,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -52,6 +59,33 @@ public static class AcquireCommand
                 throw new FileNotFoundException($"Replay stack '{replayFile.FullName}' does not exist.", replayFile.FullName);
             }
 
+            bool feedbackOn = parse.GetValue(feedback) == "on";
+            if (parse.GetValue(setpoint) is { } sp && !(double.IsFinite(sp) && sp > 0))
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--setpoint must be > 0 localizations per frame; got {sp}."));
+            }
+
+            if (parse.GetValue(setpoint) is not null && !feedbackOn)
+            {
+                throw new UsageException("--setpoint needs --feedback on.");
+            }
+
+            bool monitorOn = parse.GetValue(monitor) == "on";
+            if (parse.GetValue(stopNm) is { } nm && !(double.IsFinite(nm) && nm >= 0))
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--stop-resolution-nm must be ≥ 0 nm; got {nm}."));
+            }
+
+            if (parse.GetValue(stopFrames) is { } sf && sf < 1)
+            {
+                throw new UsageException($"--stop-resolution-frames must be at least 1; got {sf}.");
+            }
+
+            if ((parse.GetValue(stopNm) is not null || parse.GetValue(stopFrames) is not null) && !monitorOn)
+            {
+                throw new UsageException("--stop-resolution-nm and --stop-resolution-frames need --monitor on.");
+            }
+
             var request = new AcquisitionRequest
             {
                 Profile = HardwareProfile.Load(parse.GetValue(profile)!.FullName),
@@ -63,6 +97,11 @@ public static class AcquireCommand
                 ReplayFrameRateHz = parse.GetValue(replayFps),
                 Seed = parse.GetValue(seed),
                 WindowFrames = parse.GetValue(window),
+                Feedback = feedbackOn,
+                SetpointLocalizationsPerFrame = parse.GetValue(setpoint),
+                Monitor = monitorOn,
+                StopResolutionImprovementNm = parse.GetValue(stopNm),
+                StopResolutionOverFrames = parse.GetValue(stopFrames),
             };
             return Run(console, request);
         }));
@@ -102,6 +141,21 @@ public static class AcquireCommand
             if (console.Interactive)
             {
                 console.Err.WriteLine();
+            }
+
+            if (summary.StoppedEarly is { } why)
+            {
+                console.Err.WriteLine($"stopped early: {why}");
+            }
+
+            if (summary.Feedback is { } fb)
+            {
+                console.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"feedback: setpoint {fb.SetpointLocalizationsPerFrame} localizations/frame, {fb.Updates} updates, {fb.Laser} laser at {fb.FinalPowerMw} mW of {fb.MaxPowerMw} mW{(fb.Exhausted ? ", sample exhausted" : string.Empty)}"));
+            }
+
+            if (summary.Drift is { } drift)
+            {
+                console.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drift ({drift.Method}): at most {drift.MaxDriftNm} nm; FRC resolution {summary.Resolution?.FrcNm?.ToString("0.0", CultureInfo.InvariantCulture) ?? "not resolved"} nm"));
             }
 
             console.Err.WriteLine(string.Create(

@@ -46,9 +46,19 @@ public sealed record HardwareProfile
     /// <summary>Present for a simulated rig; null for real hardware.</summary>
     public SimulationProfile? Simulation { get; init; }
 
+    /// <summary>Closed-loop activation feedback (setpoint, gains, window); null: the defaults when feedback is switched on.</summary>
+    public FeedbackProfile? Feedback { get; init; }
+
+    /// <summary>Live drift and resolution monitoring during acquire; null: the defaults.</summary>
+    public MonitoringProfile? Monitoring { get; init; }
+
     /// <summary>The first laser with the activation role, if any.</summary>
     [JsonIgnore]
     public LaserProfile? ActivationLaser => Lasers.FirstOrDefault(l => l.Role == LaserProfile.ActivationRole);
+
+    /// <summary>The laser the activation feedback steers: the feedback section's laser, else the first activation laser.</summary>
+    [JsonIgnore]
+    public LaserProfile? FeedbackLaser => Feedback?.Laser is { } name ? Lasers.FirstOrDefault(l => l.Name == name) : ActivationLaser;
 
     /// <summary>The first laser with the excitation role, if any.</summary>
     [JsonIgnore]
@@ -127,6 +137,16 @@ public sealed record HardwareProfile
                 throw new SettingException(ports.Skip(1).First().Path, $"= \"{ports.Key}\" is also the port of {ports.First().Path}; every serial device needs its own port.", $"\"{ports.Key}\"");
             }
 
+            if (Feedback is not null)
+            {
+                Feedback.Validate("feedback");
+                if (Feedback.Laser is { } name && !Lasers.Any(l => l?.Name == name))
+                {
+                    throw new SettingException("feedback.laser", $"= \"{name}\" is not a laser of this profile; allowed {string.Join(" | ", Lasers.Select(l => $"\"{l?.Name}\""))}.", $"\"{name}\"");
+                }
+            }
+
+            Monitoring?.Validate("monitoring");
             if (Simulation is not null)
             {
                 Simulation.Validate("simulation");

@@ -144,9 +144,17 @@ public sealed class ReplayCamera : PacedCamera
         }
     }
 
+    // Starts the stack again at its first frame: rewinds the open source when it can (files: no
+    // allocation per loop, so a long looped replay keeps a flat memory), else opens it again.
     [MemberNotNull(nameof(_source))]
     private void Reopen()
     {
+        if (_source is not null && _source.TryRewind())
+        {
+            _sourceFresh = true;
+            return;
+        }
+
         _source?.Dispose();
         _source = null;
         _source = OpenChecked();

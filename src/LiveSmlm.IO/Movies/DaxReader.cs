@@ -70,6 +70,14 @@ public sealed partial class DaxReader : IFrameSource
         return _movie.TryReadNext(destination);
     }
 
+    /// <summary>Starts again at the first frame, with the same file handle and buffer.</summary>
+    public bool TryRewind()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _movie.Rewind();
+        return true;
+    }
+
     public void Dispose()
     {
         if (!_disposed)

@@ -80,5 +80,12 @@ internal sealed class RawMovie : IDisposable
         return true;
     }
 
+    /// <summary>Starts again at the first frame: the stream goes back to its start.</summary>
+    public void Rewind()
+    {
+        _stream.Seek(0, SeekOrigin.Begin);
+        _next = 0;
+    }
+
     public void Dispose() => _stream.Dispose();
 }

@@ -161,6 +161,14 @@ public sealed class TiffStackReader : IFrameSource
         return true;
     }
 
+    /// <summary>Starts again at the first frame, with the same file handle, page table and buffer.</summary>
+    public bool TryRewind()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _next = 0;
+        return true;
+    }
+
     public void Dispose()
     {
         if (_disposed)

@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text.Json;
+using LiveSmlm.Acquisition.Feedback;
+using LiveSmlm.Acquisition.Session;
+using LiveSmlm.Core;
+using LiveSmlm.Devices.Profiles;
+using LiveSmlm.Devices.Safety;
+using LiveSmlm.Devices.Simulated;
+using LiveSmlm.Reconstruction;
+using LiveSmlm.Simulation;
+
+namespace LiveSmlm.Acquisition.Tests.Feedback;
+
+using Localization = LiveSmlm.Core.Localization;
+
+/// <summary>
+/// `acquire` with the live parts on: the activation feedback (density_log, plots, live setpoint, the exhausted
+/// stop), the live drift against the simulator's drift, the live FRC against the offline FRC of the written file.
+/// </summary>
+public sealed class AcquireLiveTests : IDisposable
+{
+    private readonly string _dir = AcquisitionSupport.NewDir();
+    private readonly LaserSafetyRegistry _registry = new();
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Feedback_DensityLogMatchesTheWrittenLocalizations_AndTheSetpointChangesLive()
+    {
+        HardwareProfile profile = ClosedLoop.FeedbackProfile;
+        using var rig = new SimulatedRig(profile, seed: 4);
+        var live = new AcquisitionLive();
+        ActivationController? controller = null;
+        live.ControllerStarted += c => controller = c;
+        const int Frames = 1500;
+        bool changed = false;
+        var powers = new List<(double Sample, double Controller)>();
+
+        AcquisitionSummary summary = AcquisitionRun.Run(
+            Request(profile, Frames, rig) with { Feedback = true, Live = live },
+            status =>
+            {
+                // What the simulated sample receives is what the controller last set (read twice round it to skip a change in between).
+                double before = rig.Sample.ActivationPowerMw, set = live.Controller!.PowerMw, after = rig.Sample.ActivationPowerMw;
+                if (before == after && status.FramesAcquired is > 0 and < Frames)
+                {
+                    powers.Add((after, set));
+                }
+
+                // From the control plane, while the camera runs: a new setpoint.
+                if (!changed && status.FramesLocalized >= 600)
+                {
+                    changed = true;
+                    live.Controller!.SetpointLocalizationsPerFrame = 24;
+                }
+            });
+
+        Assert.NotNull(controller);
+        Assert.Same(controller, live.Controller);
+        Assert.True(changed, "the status callback never saw 600 frames localized");
+
+        // python3 reads summary.json and counts locs.csv's rows per 100-frame window itself (ThunderSTORM frames from 1).
+        const string Script = """
+            import csv, json, sys
+            s = json.load(open(sys.argv[1]))
+            counts = {}
+            for row in csv.DictReader(open(sys.argv[2])):
+                w = (int(row["frame"]) - 1) // 100
+                counts[w] = counts.get(w, 0) + 1
+            out = []
+            for e in s["density_log"]:
+                out.append([e["frame"], e["frames"], e["localizations_per_frame"], counts.get(e["frame"] // 100, 0) / e["frames"], e["setpoint"], e["power_405_mw"]])
+            print(json.dumps({"log": out, "feedback": s["feedback"]}))
+            """;
+        (string stdout, _) = AcquisitionSupport.Tool("python3", "-c", Script, Path.Combine(_dir, "summary.json"), Path.Combine(_dir, "locs.csv"));
+        using JsonDocument read = JsonDocument.Parse(stdout);
+        JsonElement[] log = [.. read.RootElement.GetProperty("log").EnumerateArray()];
+        Assert.Equal(Frames / 100, log.Length);
+        foreach (JsonElement e in log)
+        {
+            Assert.Equal(100, e[1].GetInt32());
+            Assert.Equal(e[3].GetDouble(), e[2].GetDouble(), 2);
+            Assert.True(e[5].GetDouble() is > 0 and <= 100);
+        }
+
+        double[] setpoints = [.. log.Select(e => e[4].GetDouble())];
+        Assert.Equal(18, setpoints[0]);
+        Assert.Equal(24, setpoints[^1]);
+
+        // The controller really drove the rig's 405 laser: the sample received the powers it set, and they changed.
+        JsonElement feedback = read.RootElement.GetProperty("feedback");
+        Assert.True(feedback.GetProperty("updates").GetInt32() > 5);
+        Assert.NotEmpty(powers);
+        Assert.All(powers, p => Assert.Equal(p.Controller, p.Sample, 9));
+        Assert.True(log.Select(e => e[5].GetDouble()).Distinct().Count() > 3);
+        Assert.Equal(24, feedback.GetProperty("setpoint_localizations_per_frame").GetDouble());
+
+        foreach (string png in new[] { FeedbackPlots.DensityFileName, FeedbackPlots.PowerFileName, "drift.png", "render-drift-corrected.png" })
+        {
+            AcquisitionSupport.Tool("pngcheck", Path.Combine(_dir, png));
+        }
+    }
+
+    [Fact]
+    public void Feedback_SampleExhausted_IsReportedAndEndsTheAcquisitionWhenAsked()
+    {
+        HardwareProfile profile = ClosedLoop.FeedbackProfile;
+        profile = profile with
+        {
+            // Few dyes and a weak laser: the controller soon sits at maximum below setpoint.
+            Lasers = [.. profile.Lasers.Select(l => l.Role == LaserProfile.ActivationRole ? l with { MaxPowerMw = 5 } : l)],
+            Simulation = profile.Simulation! with { Sample = profile.Simulation.Sample with { Uniform = new UniformSettings { DensityPerUm2 = 20 } } },
+            Feedback = profile.Feedback! with { ExhaustedWindows = 5, StopWhenExhausted = true },
+        };
+        using var rig = new SimulatedRig(profile, seed: 2);
+
+        AcquisitionSummary summary = AcquisitionRun.Run(Request(profile, 20_000, rig) with { Feedback = true, Monitor = false });
+
+        Assert.Contains("exhausted", summary.StoppedEarly, StringComparison.Ordinal);
+        Assert.InRange(summary.FramesAcquired, 100, 19_999);
+        Assert.True(summary.Feedback!.Exhausted);
+        Assert.Equal(5, summary.Feedback.FinalPowerMw);
+        Assert.Equal(summary.FramesAcquired, summary.FramesRecorded);
+        (int pages, _, _) = AcquisitionSupport.TiffinfoPages(Path.Combine(_dir, "raw.ome.tif"));
+        Assert.Equal(summary.FramesRecorded, pages);
+        Assert.All(rig.Lasers, l => Assert.Equal(0, l.EmittedPowerMw));
+    }
+
+    [Fact]
+    public void LiveDrift_BeadsProfile_FollowsTheSimulatorsDriftWithinTwoNm()
+    {
+        HardwareProfile profile = Small("simulated-drift-beads.json");
+        using var rig = new SimulatedRig(profile, seed: 6);
+        var live = new AcquisitionLive();
+        const int Frames = 2000;
+
+        AcquisitionSummary summary = AcquisitionRun.Run(Request(profile, Frames, rig) with { Live = live });
+
+        Assert.Equal("fiducials", summary.Drift!.Method);
+        Assert.True(summary.Drift.LiveUpdates >= 3);
+        Assert.Equal(Frames - 1, live.Drift!.LastFrame);
+        double[][] estimate = ReadDriftCsv(Path.Combine(_dir, "drift.csv"));
+        double[][] truth = ReadDriftCsv(Path.Combine(_dir, "ground-truth-drift.csv"));
+        Assert.Equal(Frames, estimate.Length);
+        Assert.Equal(Frames, truth.Length);
+        double rms = RmsWithoutOffset(estimate, truth);
+        Assert.InRange(rms, 0, 2);
+
+        // The corrected file: every localization moved back by its frame's drift.
+        IReadOnlyList<Localization> raw = IO.LocalizationFiles.Read(Path.Combine(_dir, "locs.csv"));
+        IReadOnlyList<Localization> corrected = IO.LocalizationFiles.Read(Path.Combine(_dir, "locs_drift-corrected.csv"));
+        Assert.Equal(raw.Count, corrected.Count);
+        for (int i = 0; i < raw.Count; i += 97)
+        {
+            Assert.Equal(raw[i].XNm - estimate[raw[i].Frame][1], corrected[i].XNm, 0.01);
+            Assert.Equal(raw[i].YNm - estimate[raw[i].Frame][2], corrected[i].YNm, 0.01);
+        }
+    }
+
+    [Fact]
+    public void LiveFrc_GrowingImage_ImprovesAndEndsAtTheOfflineFrcOfTheWrittenLocalizations()
+    {
+        HardwareProfile profile = Small("simulated-drift.json");
+        using var rig = new SimulatedRig(profile, seed: 8);
+        var live = new AcquisitionLive();
+
+        AcquisitionSummary summary = AcquisitionRun.Run(Request(profile, 3000, rig) with { Live = live });
+
+        ResolutionSummary frc = summary.Resolution!;
+        double[] resolved = [.. frc.History.Where(h => h.FrcNm is not null).Select(h => h.FrcNm!.Value)];
+        Assert.True(resolved.Length >= 3, $"{resolved.Length} of {frc.History.Count} live FRC updates resolved");
+        Assert.True(resolved[^1] < resolved[0], $"live FRC {string.Join(", ", resolved)} nm: it should improve as localizations accumulate");
+        Assert.Equal(live.Resolution!.ResolutionNm, frc.FrcNm!.Value, 0.01);
+
+        // Offline: the same FRC over the file acquire wrote (read back), all at once.
+        IReadOnlyList<Localization> locs = IO.LocalizationFiles.Read(Path.Combine(_dir, "locs.csv"));
+        var offline = new FrcResolutionMonitor(new FrcOptions { WidthNm = 6400, HeightNm = 6400, PixelNm = 10, BlockFrames = 100 });
+        offline.Add([.. locs]);
+        Assert.Equal(frc.Localizations, offline.LocalizationCount);
+        Assert.Equal(offline.Compute().ResolutionNm, frc.FrcNm!.Value, 0.05);
+    }
+
+    [Fact]
+    public void ResolutionStop_WhenTheFrcStopsImproving_EndsTheAcquisitionWithTheReason()
+    {
+        HardwareProfile profile = Small("simulated-drift.json");
+        using var rig = new SimulatedRig(profile, seed: 8);
+
+        // Any improvement under 1000 nm over 500 frames counts as "stopped improving": it stops at the first chance.
+        AcquisitionSummary summary = AcquisitionRun.Run(Request(profile, 6000, rig) with { StopResolutionImprovementNm = 1000, StopResolutionOverFrames = 500 });
+
+        Assert.Contains("FRC resolution", summary.StoppedEarly, StringComparison.Ordinal);
+        Assert.InRange(summary.FramesAcquired, 1000, 5999);
+        Assert.Equal(summary.FramesAcquired, summary.FramesLocalized);
+    }
+
+    /// <summary>A shipped drift profile on a 64 × 64 field, with live updates every 500 frames.</summary>
+    private static HardwareProfile Small(string file)
+    {
+        HardwareProfile p = HardwareProfile.Load(Path.Combine(AppContext.BaseDirectory, "hardware-profiles", file));
+        return p with
+        {
+            Camera = p.Camera with { WidthPx = 64, HeightPx = 64 },
+            Monitoring = new MonitoringProfile { DriftWindowFrames = 500, DriftUpdateFrames = 500, FrcBlockFrames = 100, FrcUpdateFrames = 500, FrcPixelNm = 10 },
+        };
+    }
+
+    private static double[][] ReadDriftCsv(string path) =>
+        [.. File.ReadLines(path).Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
+
+    private static double RmsWithoutOffset(double[][] a, double[][] b)
+    {
+        double mx = a.Zip(b).Average(p => p.First[1] - p.Second[1]), my = a.Zip(b).Average(p => p.First[2] - p.Second[2]);
+        return Math.Sqrt(a.Zip(b).Average(p => Math.Pow(p.First[1] - p.Second[1] - mx, 2) + Math.Pow(p.First[2] - p.Second[2] - my, 2)));
+    }
+
+    private AcquisitionRequest Request(HardwareProfile profile, long frames, SimulatedRig rig) => new()
+    {
+        Profile = profile,
+        Frames = frames,
+        OutDir = _dir,
+        Engine = "cpu",
+        Rig = rig,
+        SafetyRegistry = _registry,
+        AsFastAsPossible = true,
+        WindowFrames = 100,
+    };
+}
