@@ -31,6 +31,7 @@ public static class Program
         root.Subcommands.Add(AcquireCommand.Create(console));
         root.Subcommands.Add(RecoverCommand.Create(console));
         root.Subcommands.Add(DeviceCommand.Create(console));
+        root.Subcommands.Add(ProfileCommand.Create(console));
 
         var config = new InvocationConfiguration
         {

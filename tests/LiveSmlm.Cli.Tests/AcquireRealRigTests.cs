@@ -87,6 +87,11 @@ public sealed partial class AcquireCommandTests
         json["camera"]!["device"]!["address"] = camera.Address;
         json["lasers"]![0]!["device"]!["port"] = laser405.Port;
         json["lasers"]![1]!["device"]!["port"] = laser640.Port;
+
+        // Generous reply timeouts: the simulators answer in microseconds, but this machine may be loaded (load average 30+).
+        json["camera"]!["device"]!["replyTimeoutMs"] = 10_000;
+        json["lasers"]![0]!["device"]!["replyTimeoutMs"] = 3_000;
+        json["lasers"]![1]!["device"]!["replyTimeoutMs"] = 3_000;
         string path = tmp.File("rig.json");
         File.WriteAllText(path, json.ToJsonString());
         return path;

@@ -10,7 +10,7 @@ public sealed class DeviceCommandTests
     public void DeviceLaser_SetsPower_PrintsStateAsJson_AndLeavesItOff()
     {
         using var obis = new ObisSimulator(405, 0.1);
-        var (code, stdout, err) = CliRunner.Run("device", "laser", "--kind", "obis", "--port", obis.Port, "--set-power-mw", "5");
+        var (code, stdout, err) = CliRunner.Run("device", "laser", "--kind", "obis", "--port", obis.Port, "--set-power-mw", "5", "--timeout-ms", "3000");
 
         Assert.True(code == 0, err);
         using var json = JsonDocument.Parse(stdout);
@@ -27,7 +27,7 @@ public sealed class DeviceCommandTests
     public void DeviceLaser_On_LeavesItEmittingAndSaysSo()
     {
         using var obis = new ObisSimulator(405, 0.1);
-        var (code, stdout, err) = CliRunner.Run("device", "laser", "--kind", "obis", "--port", obis.Port, "--set-power-mw", "2", "--on");
+        var (code, stdout, err) = CliRunner.Run("device", "laser", "--kind", "obis", "--port", obis.Port, "--set-power-mw", "2", "--on", "--timeout-ms", "3000");
 
         Assert.True(code == 0, err);
         using var json = JsonDocument.Parse(stdout);

@@ -13,7 +13,7 @@ public sealed class MicroManagerCameraTests
         SensorType = "sCMOS",
         PhotonModel = new CameraModel { PixelSizeNm = 108 },
         FrameRateHz = frameRateHz,
-        ReplyTimeout = TimeSpan.FromSeconds(2),
+        ReplyTimeout = TimeSpan.FromSeconds(10),
     });
 
     [Fact]

@@ -10,10 +10,12 @@ namespace LiveSmlm.Devices.Tests.Drivers;
 /// </summary>
 public sealed class SerialLaserTests
 {
+    // Replies come in microseconds; the long timeout only guards against a loaded machine. Timeout tests use the short one.
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(3);
 
-    private static SerialLaser Laser(LineDeviceSimulator sim, string kind, double wavelengthNm, double maxMw = 100) =>
-        new("405", wavelengthNm, new SerialLaserOptions { Kind = kind, Port = sim.Port, ExpectedWavelengthNm = wavelengthNm, MaxPowerMw = maxMw, ReplyTimeout = Short });
+    private static SerialLaser Laser(LineDeviceSimulator sim, string kind, double wavelengthNm, double maxMw = 100, TimeSpan? timeout = null) =>
+        new("405", wavelengthNm, new SerialLaserOptions { Kind = kind, Port = sim.Port, ExpectedWavelengthNm = wavelengthNm, MaxPowerMw = maxMw, ReplyTimeout = timeout ?? Generous });
 
     [Fact]
     public void Obis_Connect_TurnsHandshakeOnIdentifiesAndLeavesEmissionOff()
@@ -67,7 +69,7 @@ public sealed class SerialLaserTests
     public void Obis_DriverOnACobolt_RefusesIt()
     {
         using var sim = new CoboltSimulator();
-        using SerialLaser laser = Laser(sim, "obis", 405);
+        using SerialLaser laser = Laser(sim, "obis", 405, timeout: Short);
 
         var e = Assert.Throws<DeviceFaultException>(laser.Connect);
         // A Cobolt answers SCPI with a syntax error: the OBIS driver names the command and the reply.
@@ -97,7 +99,7 @@ public sealed class SerialLaserTests
     public void Obis_SilentLaser_TimesOutNamingTheCommand()
     {
         using var sim = new ObisSimulator(405, 0.1);
-        using SerialLaser laser = Laser(sim, "obis", 405);
+        using SerialLaser laser = Laser(sim, "obis", 405, timeout: Short);
         laser.Connect();
         sim.Silent(true);
 
@@ -112,7 +114,7 @@ public sealed class SerialLaserTests
     {
         using var sim = new ObisSimulator(405, 0.1);
         using var registry = new LaserSafetyRegistry();
-        var driver = Laser(sim, "obis", 405);
+        var driver = Laser(sim, "obis", 405, timeout: Short);
         var safe = new SafeLaser(driver, registry);
         safe.Connect();
         safe.SetEmission(true);

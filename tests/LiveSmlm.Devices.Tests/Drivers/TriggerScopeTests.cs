@@ -13,7 +13,7 @@ public sealed class TriggerScopeTests
     public void Connect_IdentifiesAndSetsEveryOutputLow()
     {
         using var sim = new TriggerScopeSimulator();
-        using var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromMilliseconds(300));
+        using var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromSeconds(3));
         box.Connect();
 
         Assert.Equal("*\n" + AllLow, sim.Pty.Transcript);
@@ -24,7 +24,7 @@ public sealed class TriggerScopeTests
     public void AnalogAndTtl_SendCountsAndGroupBytes()
     {
         using var sim = new TriggerScopeSimulator();
-        using var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromMilliseconds(300));
+        using var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromSeconds(3));
         box.Connect();
         int before = sim.Commands.Count;
 
@@ -45,7 +45,7 @@ public sealed class TriggerScopeTests
     public void ErrorReply_IsAFaultNamingCommandAndReply_AndOutOfRangeIsRefusedBeforeTheWire()
     {
         using var sim = new TriggerScopeSimulator();
-        using var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromMilliseconds(300));
+        using var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromSeconds(3));
         box.Connect();
         sim.FailNext("SAO3-", "ERROR: DAC 3 busy\n");
 
@@ -60,7 +60,7 @@ public sealed class TriggerScopeTests
     public void Disconnect_SetsEveryOutputLowAgain()
     {
         using var sim = new TriggerScopeSimulator();
-        var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromMilliseconds(300));
+        var box = new TriggerScope("trigger", sim.Port, TimeSpan.FromSeconds(3));
         box.Connect();
         box.SetAnalogVolts(0, 10);
         box.Disconnect();
