@@ -34,6 +34,8 @@ public static class Program
         root.Subcommands.Add(Calibrate3DCommand.Create(console));
         root.Subcommands.Add(SimulateBeadsCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(DeviceCommand.Create(console));
+        root.Subcommands.Add(ProfileCommand.Create(console));
 
         var config = new InvocationConfiguration
         {

@@ -5,6 +5,7 @@ using LiveSmlm.Acquisition.Pipeline;
 using LiveSmlm.Acquisition.Recording;
 using LiveSmlm.Core;
 using LiveSmlm.Devices;
+using LiveSmlm.Devices.Drivers;
 using LiveSmlm.Devices.Replay;
 using LiveSmlm.Devices.Simulated;
 using LiveSmlm.IO;
@@ -14,7 +15,8 @@ using LiveSmlm.Reconstruction;
 namespace LiveSmlm.Acquisition.Session;
 
 /// <summary>
-/// `livesmlm acquire`: drives a simulated rig (or a replay camera and the rig's lasers) through a
+/// `livesmlm acquire`: drives a simulated rig (or a replay camera and the rig's lasers, or a real rig:
+/// the Micro-Manager camera and serial lasers of the profile's device sections) through a
 /// <see cref="DeviceSession"/> (connect → arm → acquire → stop → disconnect) and runs its camera through
 /// the one data plane: camera stage → raw recorder (on the reader, raw first, never drops) → localizer →
 /// CSV, HDF5, render, uncertainty and window-log sinks. Writes DIR/raw.ome.tif, locs.csv, locs.hdf5 +
@@ -51,6 +53,17 @@ public static class AcquisitionRun
             PrepareOutput(outDir);
         }
 
+        if (request.Rig is null && request.ReplayStack is null && request.Profile.HasRealDevices)
+        {
+            // A real rig (camera through Micro-Manager, serial lasers): the profile's device sections say where.
+            using RealRig real = RealRig.Create(request.Profile, request.Profile.Name);
+            using var realSession = new DeviceSession(real.Camera, real.Lasers, null, real.Trigger, request.SafetyRegistry);
+
+            // A real camera knows its sensor only once connected (Micro-Manager says); connecting leaves every laser off.
+            realSession.Connect();
+            return Acquire(request, outDir, null, $"real rig '{request.Profile.Name}'", realSession, request.Profile.ToCameraModel(), real.ApplyProfile, status, log, cancel);
+        }
+
         SimulatedRig? ownRig = request.Rig is null ? new SimulatedRig(request.Profile, request.Seed) : null;
         SimulatedRig rig = request.Rig ?? ownRig!;
         ReplayCamera? replay = null;
@@ -69,7 +82,8 @@ public static class AcquisitionRun
 
             ICamera camera = (ICamera?)replay ?? rig.Camera;
             using var session = new DeviceSession(camera, rig.Lasers, rig.Slm, rig.Trigger, request.SafetyRegistry);
-            return Acquire(request, outDir, rig, session, photonModel, status, log, cancel);
+            string source = request.ReplayStack is { } s ? $"replay of {Path.GetFullPath(s)}" : $"simulated rig '{rig.Profile.Name}'";
+            return Acquire(request, outDir, rig, source, session, photonModel, null, status, log, cancel);
         }
         finally
         {
@@ -79,12 +93,20 @@ public static class AcquisitionRun
     }
 
     private static AcquisitionSummary Acquire(
-        AcquisitionRequest request, string? outDir, SimulatedRig rig, DeviceSession session, CameraModel photonModel, Action<AcquisitionStatus>? status, Action<string>? log, CancellationToken cancel)
+        AcquisitionRequest request,
+        string? outDir,
+        SimulatedRig? rig,
+        string source,
+        DeviceSession session,
+        CameraModel photonModel,
+        Action<DeviceSession>? afterConnect,
+        Action<AcquisitionStatus>? status,
+        Action<string>? log,
+        CancellationToken cancel)
     {
         ICamera camera = session.Camera;
         int width = camera.Roi.Width, height = camera.Roi.Height;
         double pixelNm = camera.Info.PixelSizeNm;
-        string source = request.ReplayStack is { } s ? $"replay of {Path.GetFullPath(s)}" : $"simulated rig '{rig.Profile.Name}'";
         var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames ?? 0, GeneratedBy = "LiveSmlm acquire" };
 
         var settings = new LocalizerSettings { Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm };
@@ -131,7 +153,7 @@ public static class AcquisitionRun
         {
             try
             {
-                return RunSession(request, outDir, rig, info, session, raw, localizer, latency, watchdog, windows, uncertainty, monitors, counted, source, status, cancel);
+                return RunSession(request, outDir, rig, info, session, afterConnect, raw, localizer, latency, watchdog, windows, uncertainty, monitors, counted, source, status, cancel);
             }
             finally
             {
@@ -146,9 +168,10 @@ public static class AcquisitionRun
     private static AcquisitionSummary RunSession(
         AcquisitionRequest request,
         string? outDir,
-        SimulatedRig rig,
+        SimulatedRig? rig,
         LocalizationSetInfo info,
         DeviceSession session,
+        Action<DeviceSession>? afterConnect,
         RawRecorder? raw,
         ILocalizer localizer,
         LatencyTracker latency,
@@ -214,9 +237,14 @@ public static class AcquisitionRun
 
         PipelineResult? result = null;
         Exception? failure = null;
-        session.Connect();
+        if (session.State == SessionState.Disconnected)
+        {
+            session.Connect();
+        }
+
         try
         {
+            afterConnect?.Invoke(session);
             session.Arm(sequence);
             request.SessionReady?.Invoke(session);
             watchdog.Start();
@@ -255,7 +283,15 @@ public static class AcquisitionRun
 
         // A laser fault stops the camera, so the pipeline ends as if the sequence were done: the session knows why.
         failure ??= session.FaultReason;
-        session.Disconnect();
+        try
+        {
+            session.Disconnect();
+        }
+        catch (Exception e) when (e is DeviceFaultException or AggregateException)
+        {
+            // A laser that could not be confirmed off: the summary line names it (from its shut-off record).
+            failure ??= e;
+        }
         status?.Invoke(Snapshot());
 
         IReadOnlyList<string> extra = [];
@@ -281,7 +317,11 @@ public static class AcquisitionRun
             monitors.Flush();
         }
 
-        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure) with
+        string[] notOff = [.. session.Lasers.Where(l => l.LastShutOff is { Succeeded: false }).Select(l => l.Name)];
+        string lasers = notOff.Length == 0
+            ? "The lasers are off"
+            : $"Laser {string.Join(", ", notOff.Select(n => $"'{n}'"))} could NOT be confirmed off: switch it off by hand; the others are off";
+        AcquisitionSummary summary = Summarize(request, outDir, source, camera, localizer.Info, frames, raw, pipeline, result, latency, windows, uncertainty, clock.Elapsed.TotalSeconds, failure, lasers) with
         {
             StoppedEarly = monitors.StopReason,
             Feedback = monitors.FeedbackSummary(),
@@ -334,7 +374,8 @@ public static class AcquisitionRun
         WindowLogSink windows,
         UncertaintySink uncertainty,
         double seconds,
-        Exception? failure)
+        Exception? failure,
+        string lasers)
     {
         long acquired = frames.FramesRead;
         long recorded = raw?.FramesRecorded ?? 0;
@@ -348,7 +389,7 @@ public static class AcquisitionRun
             ["localizer"] = failure is null ? recorded - localized : 0,
         };
         LatencyHistogram h = latency.Histogram;
-        string? error = failure is null ? null : Describe(failure, acquired, recorded, request.Frames, outDir);
+        string? error = failure is null ? null : Describe(failure, acquired, recorded, request.Frames, outDir, lasers);
         return new AcquisitionSummary
         {
             Source = source,
@@ -392,7 +433,7 @@ public static class AcquisitionRun
     }
 
     /// <summary>The one line for a failed run: what failed, lasers off, what was kept, what to do.</summary>
-    private static string Describe(Exception failure, long acquired, long recorded, long? requested, string? outDir)
+    private static string Describe(Exception failure, long acquired, long recorded, long? requested, string? outDir, string lasers)
     {
         string what = failure switch
         {
@@ -404,12 +445,12 @@ public static class AcquisitionRun
         string of = requested is { } n ? string.Create(CultureInfo.InvariantCulture, $" of {n}") : string.Empty;
         if (outDir is null)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"acquisition stopped after {acquired}{of} frames: {what}. The lasers are off; recording was off, so nothing was written.");
+            return string.Create(CultureInfo.InvariantCulture, $"acquisition stopped after {acquired}{of} frames: {what}. {lasers}; recording was off, so nothing was written.");
         }
 
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"acquisition stopped after {acquired}{of} frames: {what}. The lasers are off; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
+            $"acquisition stopped after {acquired}{of} frames: {what}. {lasers}; {recorded} frames are kept in '{Path.Combine(outDir, RawFileName)}' (run `livesmlm recover {outDir}` to finish the localization files).");
     }
 
     private static void PrepareOutput(string outDir)

@@ -36,6 +36,9 @@ public sealed record CameraProfile
 
     public required double ReadNoiseElectrons { get; init; }
 
+    /// <summary>The real camera driver; null for the simulated camera.</summary>
+    public CameraDeviceProfile? Device { get; init; }
+
     public CameraModel ToCameraModel() => new()
     {
         PixelSizeNm = PixelSizeNm,
@@ -72,6 +75,8 @@ public sealed record CameraProfile
         {
             SettingValidation.Require(EmGain == 1, SettingValidation.Join(prefix, "emGain"), EmGain, $"exactly 1 for {Type} (no EM register)");
         }
+
+        Device?.Validate(SettingValidation.Join(prefix, "device"));
 
         // The sensor part (size, timing) is checked by the same code the simulated camera uses.
         ToCameraSettings().Validate(prefix.Length == 0 ? "camera" : prefix);

@@ -36,6 +36,13 @@ public sealed record HardwareProfile
 
     public required IReadOnlyList<LaserProfile> Lasers { get; init; }
 
+    /// <summary>A real trigger box; null for the simulated one.</summary>
+    public TriggerDeviceProfile? Trigger { get; init; }
+
+    /// <summary>True when any device of the rig is real (camera, a laser or the trigger has a device section).</summary>
+    [JsonIgnore]
+    public bool HasRealDevices => Camera?.Device is not null || Trigger is not null || (Lasers?.Any(l => l?.Device is not null) ?? false);
+
     /// <summary>Present for a simulated rig; null for real hardware.</summary>
     public SimulationProfile? Simulation { get; init; }
 
@@ -117,6 +124,17 @@ public sealed record HardwareProfile
             {
                 string laser = SettingValidation.Index("lasers", i);
                 SettingValidation.NotNull(Lasers[i], laser).Validate(laser);
+            }
+
+            Trigger?.Validate("trigger");
+            var ports = Lasers.Select((l, i) => (Port: l.Device?.Port, Path: SettingValidation.Join(SettingValidation.Index("lasers", i), "device.port")))
+                .Append((Port: Trigger?.Port, Path: "trigger.port"))
+                .Where(p => p.Port is not null)
+                .GroupBy(p => p.Port, StringComparer.Ordinal)
+                .FirstOrDefault(g => g.Count() > 1);
+            if (ports is not null)
+            {
+                throw new SettingException(ports.Skip(1).First().Path, $"= \"{ports.Key}\" is also the port of {ports.First().Path}; every serial device needs its own port.", $"\"{ports.Key}\"");
             }
 
             if (Feedback is not null)

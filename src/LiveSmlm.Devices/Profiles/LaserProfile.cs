@@ -24,6 +24,9 @@ public sealed record LaserProfile
 
     public required double MaxPowerMw { get; init; }
 
+    /// <summary>The serial driver and port; null for a simulated laser.</summary>
+    public LaserDeviceProfile? Device { get; init; }
+
     public void Validate(string prefix)
     {
         if (string.IsNullOrWhiteSpace(Name))
@@ -39,5 +42,6 @@ public sealed record LaserProfile
         SettingValidation.Require(WavelengthNm is >= 200 and <= 2000, SettingValidation.Join(prefix, "wavelengthNm"), WavelengthNm, "[200, 2000] nm");
         SettingValidation.Require(MaxPowerMw is > 0 and <= 100_000, SettingValidation.Join(prefix, "maxPowerMw"), MaxPowerMw, "(0, 100000] mW");
         SettingValidation.Require(PowerMw >= 0 && PowerMw <= MaxPowerMw, SettingValidation.Join(prefix, "powerMw"), PowerMw, $"[0, maxPowerMw = {MaxPowerMw}] mW");
+        Device?.Validate(SettingValidation.Join(prefix, "device"));
     }
 }

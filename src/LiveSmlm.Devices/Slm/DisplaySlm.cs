@@ -1,0 +1,126 @@
+using LiveSmlm.Reconstruction;
+
+namespace LiveSmlm.Devices.Slm;
+
+/// <summary>
+/// An SLM driven as a second monitor: it keeps the latest 8-bit phase image and hands it out as PNG for
+/// a full-screen kiosk page (the web server's /slm route) that shows it unscaled on the panel.
+/// </summary>
+/// <remarks>
+/// Thread-safe (one lock): the control thread shows patterns, the web server reads them. ShowPhase
+/// returns once the image is stored; the page polls <see cref="Version"/> and reloads, so a pattern is on
+/// the panel a display refresh (plus the liquid crystal's response, tens of ms) later.
+/// </remarks>
+public sealed class DisplaySlm : ISlm
+{
+    private readonly Lock _lock = new();
+    private readonly byte[] _phase;
+    private byte[]? _png;
+    private bool _connected;
+    private long _version;
+
+    public DisplaySlm(string name, int widthPx, int heightPx)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(widthPx, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heightPx, 1);
+        Name = name;
+        WidthPx = widthPx;
+        HeightPx = heightPx;
+        _phase = new byte[widthPx * heightPx];
+    }
+
+    public string Name { get; }
+
+    public DeviceKind Kind => DeviceKind.Slm;
+
+    public DeviceCapabilities Capabilities => DeviceCapabilities.ShowPhase;
+
+    public int WidthPx { get; }
+
+    public int HeightPx { get; }
+
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _connected;
+            }
+        }
+    }
+
+    /// <summary>Counts the patterns shown; a page reloads the PNG when it changes.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Shows a flat (all 0) pattern.</summary>
+    public void Connect()
+    {
+        lock (_lock)
+        {
+            if (!_connected)
+            {
+                Array.Clear(_phase);
+                _png = null;
+                _connected = true;
+                Interlocked.Increment(ref _version);
+            }
+        }
+    }
+
+    public void Disconnect()
+    {
+        lock (_lock)
+        {
+            _connected = false;
+        }
+    }
+
+    public void ShowPhase(ReadOnlySpan<byte> phase)
+    {
+        lock (_lock)
+        {
+            if (!_connected)
+            {
+                throw new InvalidOperationException($"SLM '{Name}' is not connected; call Connect before ShowPhase.");
+            }
+
+            if (phase.Length != _phase.Length)
+            {
+                throw new ArgumentException($"SLM '{Name}' is {WidthPx}×{HeightPx} = {_phase.Length} pixels; the phase image has {phase.Length}.", nameof(phase));
+            }
+
+            phase.CopyTo(_phase);
+            _png = null;
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    /// <summary>A copy of the pattern shown.</summary>
+    public byte[] CurrentPhase()
+    {
+        lock (_lock)
+        {
+            return (byte[])_phase.Clone();
+        }
+    }
+
+    /// <summary>The pattern as an 8-bit grey PNG (encoded once per pattern).</summary>
+    public byte[] Png()
+    {
+        lock (_lock)
+        {
+            if (_png is null)
+            {
+                using var stream = new MemoryStream();
+                PngWriter.WriteGray8(stream, WidthPx, HeightPx, _phase);
+                _png = stream.ToArray();
+            }
+
+            return _png;
+        }
+    }
+
+    public void Dispose() => Disconnect();
+}
