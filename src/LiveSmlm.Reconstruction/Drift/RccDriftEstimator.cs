@@ -111,12 +111,12 @@ public sealed class RccDriftEstimator : IDriftEstimator
 
         LastWindows = [];
         LastRejectedPairs = 0;
-        if (usable.Count < 2)
+        if (usable.Count < 3)
         {
             LastReliability = DriftReliability.Unreliable(
-                usable.Count == 0
-                    ? $"no time window has the {_options.MinLocalizationsPerWindow} localizations RCC needs (of {_options.WindowFrames} frames each)"
-                    : $"only one time window has the {_options.MinLocalizationsPerWindow} localizations RCC needs; drift needs two or more (of {_options.WindowFrames} frames each)",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{usable.Count} time window(s) of {_options.WindowFrames} frames have the {_options.MinLocalizationsPerWindow} localizations RCC needs; it needs three or more, so that windows far apart in time can show the structure persists (neighbouring windows also correlate through molecules seen on both sides of their boundary)"),
                 usable.Count,
                 0,
                 0);
@@ -135,7 +135,12 @@ public sealed class RccDriftEstimator : IDriftEstimator
 
         var pairs = new List<PairShift>();
         var pairErrors = new List<double>();
-        int candidates = 0;
+        int candidates = 0, farPairs = 0, farSignificant = 0;
+
+        // "Far" pairs: at least half the run apart (and never neighbours). A sample's structure correlates windows
+        // however far apart; a molecule that blinks on both sides of a window boundary correlates neighbours only,
+        // so the far pairs are the ones that prove a structure is there.
+        int farSeparation = Math.Max(2, (usable[^1] - usable[0] + 1) / 2);
         int maxShiftBins = (int)Math.Ceiling(_options.MaxShiftNm / _options.BinNm);
         for (int a = 0; a < usable.Count; a++)
         {
@@ -151,8 +156,11 @@ public sealed class RccDriftEstimator : IDriftEstimator
                 }
 
                 candidates++;
+                bool far = usable[b] - usable[a] >= farSeparation;
+                farPairs += far ? 1 : 0;
                 if (cached.Shift is { } s && s.Significance >= _options.MinPeakSignificance)
                 {
+                    farSignificant += far ? 1 : 0;
                     pairs.Add(new PairShift(a, b, s.DxBins * _options.BinNm, s.DyBins * _options.BinNm));
                     pairErrors.Add(ExpectedPairErrorNm(wa, wb, s.Significance));
                 }
@@ -160,7 +168,7 @@ public sealed class RccDriftEstimator : IDriftEstimator
         }
 
         int significant = pairs.Count;
-        double fraction = significant / (double)candidates;
+        double fraction = farSignificant / (double)Math.Max(1, farPairs);
         int[] component = RedundantShiftSolver.Components(usable.Count, pairs);
         int linked = component.Count(c => c == component[0]);
         string? reason = null;
@@ -174,7 +182,7 @@ public sealed class RccDriftEstimator : IDriftEstimator
         {
             reason = string.Create(
                 CultureInfo.InvariantCulture,
-                $"only {significant} of {candidates} window pairs ({fraction:P0}) have a correlation peak {_options.MinPeakSignificance} standard deviations above the correlation's noise, fewer than the {_options.MinSignificantPairFraction:P0} RCC needs to check its pair shifts against each other: the windows share little structure");
+                $"only {farSignificant} of the {farPairs} window pairs at least {farSeparation} windows apart ({fraction:P0}; {significant} of all {candidates} pairs) have a correlation peak {_options.MinPeakSignificance} standard deviations above the correlation's noise, fewer than the {_options.MinSignificantPairFraction:P0} needed: no structure persists over the run (neighbouring windows may share molecules that blink across their boundary, but that is not a structure RCC can follow)");
         }
         else if (linked < usable.Count)
         {

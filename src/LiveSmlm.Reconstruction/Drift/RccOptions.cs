@@ -51,8 +51,9 @@ public sealed record RccOptions
     public double MinPeakSignificance { get; init; } = 8;
 
     /// <summary>
-    /// The estimate is reliable only when at least this fraction of the window pairs is significant: RCC's
-    /// outlier rejection relies on most pair shifts being right (a redundant, mostly consistent set).
+    /// The estimate is reliable only when at least this fraction of the window pairs at least half the run apart is
+    /// significant: a structure correlates windows however far apart, while molecules that blink across a window
+    /// boundary correlate neighbours only; and RCC's outlier rejection relies on most pair shifts being right.
     /// </summary>
     public double MinSignificantPairFraction { get; init; } = 0.5;
 

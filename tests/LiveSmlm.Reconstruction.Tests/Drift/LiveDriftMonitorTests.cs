@@ -77,7 +77,8 @@ public sealed class LiveDriftMonitorTests(ITestOutputHelper output)
     private static void AssertUpdates(List<DriftEstimate> updates, DriftScenario scenario, double maxRmsNm)
     {
         Assert.InRange(updates.Count, (Frames / 2000) - 1, Frames / 2000);
-        Assert.All(updates, u => Assert.True(u.Reliable, u.Reliability.Reason));
+        // The first RCC update has two 1000-frame windows: too few to tell structure from shared molecules.
+        Assert.All(updates.Skip(1), u => Assert.True(u.Reliable, u.Reliability.Reason));
         foreach (DriftEstimate u in updates.Skip(1))
         {
             int n = u.Trace.FrameCount;

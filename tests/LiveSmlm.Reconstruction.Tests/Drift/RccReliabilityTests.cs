@@ -32,6 +32,7 @@ public sealed class RccReliabilityTests(ITestOutputHelper output)
         Assert.Contains("correlation peak", r.Reason, StringComparison.Ordinal);
         Assert.Equal(190, r.Pairs);
         Assert.True(r.SignificantPairs < r.Pairs / 2);
+        Assert.DoesNotContain("window(s)", r.Reason, StringComparison.Ordinal);
         Assert.Equal(locs[^1].Frame + 1, estimate.Trace.FrameCount);
         Assert.All(estimate.Trace.XNm, x => Assert.Equal(0, x));
         Assert.All(estimate.Trace.YNm, y => Assert.Equal(0, y));
@@ -59,16 +60,16 @@ public sealed class RccReliabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Rcc_OneWindow_IsUnreliable()
+    public void Rcc_TwoWindows_AreTooFewToTellStructureFromSharedMolecules()
     {
-        var scenario = DriftScenario.Build("simulated-drift.json", 900, 51, 10, 10, 0, seed: 7);
+        var scenario = DriftScenario.Build("simulated-drift.json", 1900, 51, 10, 10, 0, seed: 7);
         var estimator = new RccDriftEstimator(new RccOptions { WidthNm = scenario.WidthNm, HeightNm = scenario.HeightNm, WindowFrames = 1000 });
         estimator.Add(CollectionsMarshal.AsSpan(scenario.Localizations));
 
         DriftEstimate estimate = estimator.EstimateWithReliability();
 
         Assert.False(estimate.Reliable);
-        Assert.Contains("only one time window", estimate.Reliability.Reason, StringComparison.Ordinal);
+        Assert.Contains("2 time window(s)", estimate.Reliability.Reason, StringComparison.Ordinal);
     }
 
     // Dyes at uniform random sites, switched on at a constant rate; each gives `blinks` localizations within ~600 frames
