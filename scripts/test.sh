@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run): installs the independent file readers the tests use
-# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck and python3), then builds and runs every test project.
+# when missing (Debian's tiffinfo, h5dump, unzip, pngcheck, python3 and PyYAML), then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,7 @@ command -v h5dump >/dev/null 2>&1 || need+=(hdf5-tools)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v pngcheck >/dev/null 2>&1 || need+=(pngcheck)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+python3 -c "import yaml" >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing independent readers for the tests: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -30,6 +30,8 @@ public static class Program
         root.Subcommands.Add(DriftCommand.Create(console));
         root.Subcommands.Add(AcquireCommand.Create(console));
         root.Subcommands.Add(RecoverCommand.Create(console));
+        root.Subcommands.Add(Calibrate3DCommand.Create(console));
+        root.Subcommands.Add(SimulateBeadsCommand.Create(console));
 
         var config = new InvocationConfiguration
         {

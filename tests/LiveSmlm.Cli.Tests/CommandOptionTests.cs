@@ -85,13 +85,13 @@ public class CommandOptionTests
         Assert.True(code == 0, err);
         using var json = JsonDocument.Parse(stdout);
         var rows = json.RootElement.EnumerateArray().ToArray();
-        Assert.Equal(4, rows.Length); // as shipped, then 0.25, 0.5 and 1 per µm²
+        Assert.Equal(6, rows.Length); // as shipped, then 0.25, 0.5, 1, 2 and 4 per µm²
         Assert.All(rows, r => Assert.Equal("simulated-storm.json", r.GetProperty("profile").GetString()));
         Assert.All(rows, r => Assert.Equal(10, r.GetProperty("frames").GetInt64()));
 
         // --keep: each run's stack, truth and localizations stay; the stack has --frames pages (tiffinfo).
         string[] runs = Directory.GetDirectories(tmp.Path);
-        Assert.Equal(4, runs.Length);
+        Assert.Equal(6, runs.Length);
         foreach (string run in runs)
         {
             Assert.True(File.Exists(Path.Combine(run, "ground-truth.csv")), run);

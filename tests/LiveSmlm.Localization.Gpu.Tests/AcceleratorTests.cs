@@ -91,6 +91,64 @@ public abstract partial class AcceleratorTests
     }
 
     [SkippableFact]
+    public void SearchBatch_PairsAndTriples_GiveTheCpuSearchesGroups()
+    {
+        // Pairs 1.5–2.5 σ apart and some triples in 9 × 9 ROIs on sCMOS-like read variance: the device runs
+        // the search kernel, the CPU the same static method; both must find the same emitters.
+        const int Roi = 9, Count = 60;
+        var rng = new Random(13);
+        var rois = new float[Count * Roi * Roi];
+        var variance = new float[rois.Length];
+        var singles = new FitResult[Count];
+        FitOptions options = FitOptions.Create((float)SigmaPx);
+        options.MinPhotoelectrons = 50;
+        MultiEmitterOptions search = MultiEmitterOptions.Create(3, 3e-4, Roi);
+        for (int r = 0; r < Count; r++)
+        {
+            var truth = new List<(double X, double Y)>();
+            float[] one = TestFrames.Rois(rng, 1, Roi, SigmaPx, 1500, 10, truth);
+            double angle = rng.NextDouble() * Math.PI, d = (1.5 + rng.NextDouble()) * SigmaPx;
+            var extra = new double[Roi * Roi];
+            TestFrames.AddSpot(extra, Roi, Roi, truth[0].X + (d * Math.Cos(angle)), truth[0].Y + (d * Math.Sin(angle)), SigmaPx, 1500);
+            if (r % 3 == 0)
+            {
+                TestFrames.AddSpot(extra, Roi, Roi, truth[0].X - (d * Math.Sin(angle)), truth[0].Y + (d * Math.Cos(angle)), SigmaPx, 1500);
+            }
+
+            for (int k = 0; k < extra.Length; k++)
+            {
+                rois[(r * extra.Length) + k] = one[k] + MathNet.Numerics.Distributions.Poisson.Sample(rng, Math.Max(extra[k], 1e-9));
+                variance[(r * extra.Length) + k] = 1f;
+            }
+
+            singles[r] = GaussianMle.Fit(new ArrayPixels(rois, r * Roi * Roi), new ArrayPixels(variance, r * Roi * Roi), Roi, options);
+        }
+
+        using GpuLocalizer gpu = Open(new LocalizerSettings(), 1);
+        var onDevice = new MultiEmitterResult[Count];
+        gpu.SearchBatch(rois, variance, Roi, singles, options, search, onDevice);
+
+        int groups = 0;
+        for (int r = 0; r < Count; r++)
+        {
+            MultiEmitterResult cpu = MultiEmitterSearch.Search(
+                new ArrayPixels(rois, r * Roi * Roi), new ArrayPixels(variance, r * Roi * Roi), Roi, options, search, singles[r], out _, out _, out _);
+            Assert.Equal(cpu.Emitters, onDevice[r].Emitters);
+            groups += cpu.Emitters > 1 ? 1 : 0;
+            for (int k = 0; k < cpu.Emitters && cpu.Emitters > 1; k++)
+            {
+                Assert.Equal(cpu.X(k), onDevice[r].X(k), 1e-3);
+                Assert.Equal(cpu.Y(k), onDevice[r].Y(k), 1e-3);
+                Assert.Equal(cpu.Photons(k), onDevice[r].Photons(k), 1e-3 * cpu.Photons(k));
+                Assert.Equal(cpu.CrlbX(k), onDevice[r].CrlbX(k), 1e-3 * cpu.CrlbX(k));
+            }
+        }
+
+        // The test is about groups: most of these ROIs hold two or three emitters.
+        Assert.True(groups >= Count * 0.8, $"only {groups} of {Count} ROIs became groups");
+    }
+
+    [SkippableFact]
     public void FitBatch_RoiSizeOutOfRange_ThrowsNamingRoiSize()
     {
         using GpuLocalizer gpu = Open(new LocalizerSettings(), 1);

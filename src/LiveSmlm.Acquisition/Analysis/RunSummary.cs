@@ -31,6 +31,12 @@ public sealed record RunSummary
 
     public long MultiEmitterFitsAccepted { get; init; }
 
+    /// <summary>ROIs whose accepted model has n emitters, by n: single fits kept ("1") and groups ("2", "3", …).</summary>
+    public IReadOnlyDictionary<string, long>? GroupsByEmitters { get; init; }
+
+    /// <summary>Emitters of accepted groups placed at a residual peak (detection had missed them).</summary>
+    public long EmittersFromResidual { get; init; }
+
     public required IReadOnlyDictionary<string, long> Rejections { get; init; }
 
     public double MedianUncertaintyNm { get; init; }

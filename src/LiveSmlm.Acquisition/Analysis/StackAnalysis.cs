@@ -39,18 +39,25 @@ public static class StackAnalysis
             HeightPx = source.Height,
             Frames = source.FrameCount ?? 0,
             GeneratedBy = "LiveSmlm analyze",
+            Is3D = request.Localizer.Is3D,
         };
 
         string csvPath = Path.Combine(request.OutDir, "locs.csv");
         string hdfPath = Path.Combine(request.OutDir, "locs.hdf5");
         string pngPath = Path.Combine(request.OutDir, "render.png");
-        using ILocalizer localizer = EngineCatalog.Create().Create(request.Engine, request.Localizer);
+        // auto takes the CPU engine for 3D: the GPU engines have no 3D kernels yet (they refuse 3D settings).
+        string engine = request.Localizer.Is3D && request.Engine == EngineRegistry.Auto ? "cpu" : request.Engine;
+        using ILocalizer localizer = EngineCatalog.Create().Create(engine, request.Localizer);
         log?.Invoke($"engine {localizer.Info.Name} ({localizer.Info.Device})");
         var uncertainty = new UncertaintySink();
         using var csv = new WriterSink("csv", new ThunderStormCsvWriter(csvPath, info));
         using var hdf = new WriterSink("hdf5", new PicassoHdf5Writer(hdfPath, info));
         using var render = new RenderSink(
-            new RenderSettings { PixelSizeNm = request.RenderPixelNm, WidthNm = source.Width * pixelNm, HeightNm = source.Height * pixelNm },
+            new RenderSettings
+            {
+                PixelSizeNm = request.RenderPixelNm, WidthNm = source.Width * pixelNm, HeightNm = source.Height * pixelNm,
+                DepthRangeNm = request.Localizer.Calibration3D is { } c ? (c.ZMinNm, c.ZMaxNm) : null,
+            },
             pngPath);
         SinkChannel[] sinks = [new(csv, SinkCapacity), new(hdf, SinkCapacity), new(render, SinkCapacity), new(uncertainty, SinkCapacity)];
         var pipeline = new LocalizationPipeline(source, localizer, sinks, new PipelineOptions
@@ -88,6 +95,8 @@ public static class StackAnalysis
             FitsAttempted = stats.FitsAttempted,
             MultiEmitterFitsAttempted = stats.MultiEmitterFitsAttempted,
             MultiEmitterFitsAccepted = stats.MultiEmitterFitsAccepted,
+            GroupsByEmitters = stats.GroupsByEmitters,
+            EmittersFromResidual = stats.EmittersFromResidual,
             Rejections = stats.Rejections,
             MedianUncertaintyNm = Math.Round(medianUncertaintyNm, 2),
             Seconds = Math.Round(result.Seconds, 3),

@@ -52,7 +52,17 @@ public sealed class RenderSink : ILocalizationSink
         Renderer.Add(batch.Span);
     }
 
-    public void Complete() => ImageExport.WriteRenderPng(_pngPath, Renderer.Image, Renderer.Width, Renderer.Height);
+    /// <summary>Writes the PNG: colour-coded by depth when the settings give a depth range (3D), else the "hot" intensity render.</summary>
+    public void Complete()
+    {
+        if (Renderer.DepthSum is { } depth && Renderer.Settings.DepthRangeNm is { } range)
+        {
+            ImageExport.WriteDepthPng(_pngPath, Renderer.Image, depth, Renderer.Width, Renderer.Height, range.MinNm, range.MaxNm);
+            return;
+        }
+
+        ImageExport.WriteRenderPng(_pngPath, Renderer.Image, Renderer.Width, Renderer.Height);
+    }
 
     public void Dispose()
     {

@@ -16,13 +16,13 @@ using Localization = LiveSmlm.Core.Localization;
 /// <summary>
 /// The accuracy benchmark behind the README's table: simulate → analyze → evaluate on each shipped
 /// profile as it is, and on each profile's camera and optics with a uniform sample at a fixed density
-/// of active emitters (0.25, 0.5, 1 per µm²). The regression test runs the same code on fewer frames.
+/// of active emitters (0.25, 0.5, 1, 2, 4 per µm²). The regression test runs the same code on fewer frames.
 /// </summary>
 public static class AccuracyStudy
 {
     public static IReadOnlyList<string> Profiles { get; } = ["simulated-storm.json", "simulated-paint.json", "simulated-emccd.json"];
 
-    public static IReadOnlyList<double> DensitiesPerUm2 { get; } = [0.25, 0.5, 1.0];
+    public static IReadOnlyList<double> DensitiesPerUm2 { get; } = [0.25, 0.5, 1.0, 2.0, 4.0];
 
     /// <summary>Density of labelled sites for the density runs; each site is on a fraction ρ/sites of the time.</summary>
     public const double SitesPerUm2 = 20;

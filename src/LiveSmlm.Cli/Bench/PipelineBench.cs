@@ -52,6 +52,10 @@ public static class PipelineBench
         }
     }
 
+    private static string Groups(RunSummary s) => s.GroupsByEmitters is { } g
+        ? string.Join(", ", g.Select(kv => string.Create(CultureInfo.InvariantCulture, $"n={kv.Key}: {kv.Value}")))
+        : "n/a";
+
     /// <summary>The stage table as Markdown (docs/performance.md keeps these).</summary>
     public static IEnumerable<string> Table(Report report)
     {
@@ -62,7 +66,7 @@ public static class PipelineBench
         yield return string.Create(CultureInfo.InvariantCulture, $"stack {report.Stack}: {s.Frames} frames {s.WidthPx}×{s.HeightPx}, {s.Localizations} localizations ({s.Localizations / (double)Math.Max(1, s.Frames):F1}/frame)");
         yield return string.Create(CultureInfo.InvariantCulture, $"{s.FramesPerSecond:F1} frames/s, {s.LocalizationsPerSecond:F0} localizations/s, {s.CoresUsed:F2} cores busy (process CPU / wall), {s.Seconds:F2} s");
         yield return string.Create(CultureInfo.InvariantCulture, $"bench fits/s of the same engine, same run: {report.BenchFitsPerSecond:F0}; localizations/s ÷ fits/s = {s.LocalizationsPerSecond / Math.Max(report.BenchFitsPerSecond, 1):P1}");
-        yield return string.Create(CultureInfo.InvariantCulture, $"multi-emitter fits: {s.MultiEmitterFitsAttempted} attempted for {s.FitsAttempted} single fits, {s.MultiEmitterFitsAccepted} accepted");
+        yield return string.Create(CultureInfo.InvariantCulture, $"multi-emitter fits: {s.MultiEmitterFitsAttempted} attempted for {s.FitsAttempted} single fits, {s.MultiEmitterFitsAccepted} groups accepted; ROIs by emitters {Groups(s)}; {s.EmittersFromResidual} emitters added from residuals");
         yield return "";
         yield return "| stage | thread s | share of busy time | µs / frame | µs / localization |";
         yield return "| --- | --- | --- | --- | --- |";

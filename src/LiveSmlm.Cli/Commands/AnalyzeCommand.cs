@@ -28,12 +28,7 @@ public static class AnalyzeCommand
     {
         var stack = new Argument<FileInfo>("stack") { Description = "Stack to analyze: .tif/.ome.tif, .dax (+.inf) or Picasso .raw (+.yaml)." };
         var profile = new Option<FileInfo?>("--profile") { Description = "Hardware profile whose camera and optics describe the stack." };
-        var pixel = new Option<double?>("--pixel-size-nm") { Description = "Camera pixel size in the sample plane, nm (overrides profile and file metadata)." };
-        var baseline = new Option<double?>("--baseline-adu") { Description = "Camera offset, ADU." };
-        var epa = new Option<double?>("--electrons-per-adu") { Description = "Conversion gain, e⁻/ADU." };
-        var gain = new Option<double?>("--em-gain") { Description = "EM gain (1 for sCMOS/CCD)." };
-        var qe = new Option<double?>("--qe") { Description = "Quantum efficiency, 0–1." };
-        var readNoise = new Option<double?>("--read-noise-e") { Description = "Read noise, e⁻ RMS." };
+        var cameraOptions = new CameraOptions();
         var maps = new Option<FileInfo?>("--scmos-maps") { Description = "sCMOS per-pixel calibration: a TIFF of three float pages — offset (ADU), read variance (ADU²), gain (e⁻/ADU) — the stack's size; used in the likelihood (Huang et al. 2013)." };
         var sigma = new Option<double?>("--psf-sigma-nm") { Description = "PSF σ in nm (initial value of the fit; fixed with --fixed-sigma)." };
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
@@ -44,11 +39,15 @@ public static class AnalyzeCommand
         var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
+        var calibration = new Option<FileInfo?>("--calibration") { Description = "3D calibration (calib.json from calibrate-3d, or a Picasso 3D calibration .yaml): fit x, y, z, photons, background; z and its uncertainty go to every output." };
+        var psf = new Option<string?>("--psf") { Description = "3D PSF model with --calibration: spline (the measured PSF, Li et al. 2018; default when the calibration holds one) or gauss3d (astigmatic Gaussian, Huang et al. 2008)." };
+        psf.AcceptOnlyFromAmong("spline", "gauss3d");
 
         var command = new Command("analyze", "Localize every molecule in a recorded stack.")
         {
-            stack, profile, pixel, baseline, epa, gain, qe, readNoise, maps, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir,
+            stack, profile, maps, sigma, fixedSigma, threshold, temporal, engine, render, batch, outDir, calibration, psf,
         };
+        cameraOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             string stackPath = parse.GetValue(stack)!.FullName;
@@ -60,19 +59,11 @@ public static class AnalyzeCommand
             HardwareProfile? rig = parse.GetValue(profile) is { } p ? HardwareProfile.Load(p.FullName) : null;
             (double? filePixelNm, long? total, int widthPx, int heightPx) = StackFacts(stackPath);
             CameraModel camera = rig?.ToCameraModel() ?? new CameraModel { PixelSizeNm = filePixelNm ?? DefaultPixelSizeNm };
-            if (rig is null && filePixelNm is null && parse.GetValue(pixel) is null)
+            if (rig is null && filePixelNm is null && parse.GetValue(cameraOptions.Pixel) is null)
             {
                 console.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: '{stackPath}' does not say its pixel size and no --profile or --pixel-size-nm was given; assuming {DefaultPixelSizeNm} nm."));
             }
-            camera = camera with
-            {
-                PixelSizeNm = parse.GetValue(pixel) ?? camera.PixelSizeNm,
-                BaselineAdu = parse.GetValue(baseline) ?? camera.BaselineAdu,
-                ElectronsPerAdu = parse.GetValue(epa) ?? camera.ElectronsPerAdu,
-                EmGain = parse.GetValue(gain) ?? camera.EmGain,
-                QuantumEfficiency = parse.GetValue(qe) ?? camera.QuantumEfficiency,
-                ReadNoiseElectrons = parse.GetValue(readNoise) ?? camera.ReadNoiseElectrons,
-            };
+            camera = cameraOptions.Apply(parse, camera);
             camera.Validate("camera (profile or --options)");
             if (parse.GetValue(maps) is { } mapFile)
             {
@@ -89,6 +80,22 @@ public static class AnalyzeCommand
                 DetectionThresholdFactor = parse.GetValue(threshold) ?? defaults.DetectionThresholdFactor,
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
             };
+            if (parse.GetValue(calibration) is { } calibrationFile)
+            {
+                PsfCalibration3D c = BeadStackCalibration.Load(calibrationFile.FullName, camera.PixelSizeNm);
+                string model = parse.GetValue(psf) ?? (c.Spline is null ? "gauss3d" : "spline");
+                if (model == "spline" && c.Spline is null)
+                {
+                    throw new UsageException($"--psf spline: '{calibrationFile.FullName}' holds no spline PSF (a Picasso calibration has only the curves); use --psf gauss3d.");
+                }
+
+                settings = settings with { Calibration3D = c, Psf3D = model == "spline" ? Psf3DModel.Spline : Psf3DModel.Gauss3D };
+            }
+            else if (parse.GetValue(psf) is { } orphan)
+            {
+                throw new UsageException($"--psf {orphan} needs --calibration (a 3D calibration from calibrate-3d).");
+            }
+
             int batchFrames = parse.GetValue(batch);
             if (batchFrames is < 1 or > 4096)
             {

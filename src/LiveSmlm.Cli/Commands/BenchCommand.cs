@@ -35,7 +35,7 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per figure, s.", DefaultValueFactory = _ => 3 };
         var size = new Option<int?>("--frame-size") { Description = "Frame side, px (default 256 on the CPU, 2048 on a GPU)." };
         var emitters = new Option<int?>("--emitters") { Description = "Emitters per frame (default 30 on the CPU, 500 on a GPU)." };
-        var accuracy = new Option<bool>("--accuracy") { Description = "Instead of speed: simulate → analyze → evaluate each shipped profile, as shipped and at 0.25, 0.5 and 1 active emitters per µm²." };
+        var accuracy = new Option<bool>("--accuracy") { Description = "Instead of speed: simulate → analyze → evaluate each shipped profile, as shipped and at 0.25, 0.5, 1, 2 and 4 active emitters per µm²." };
         var frames = new Option<long>("--frames") { Description = "Frames per accuracy run.", DefaultValueFactory = _ => 1000 };
         var profiles = new Option<DirectoryInfo>("--profiles") { Description = "Folder holding the shipped profiles (for --accuracy).", DefaultValueFactory = _ => new DirectoryInfo("hardware-profiles") };
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep the accuracy runs' stacks, ground truth and localizations in this folder (default: a temporary folder, deleted)." };

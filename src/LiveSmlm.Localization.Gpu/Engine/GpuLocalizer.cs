@@ -124,6 +124,8 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
             FitsAttempted = FitsAttempted,
             MultiEmitterFitsAttempted = MultiEmitterFitsAttempted,
             MultiEmitterFitsAccepted = MultiEmitterFitsAccepted,
+            GroupsByEmitters = LocalizerStatistics.GroupsDictionary(_assembler.GroupsByEmitters),
+            EmittersFromResidual = _assembler.EmittersFromResidual,
             Rejections = Rejections.ToDictionary(),
             StageSeconds = _clock.Seconds(),
         };
@@ -222,6 +224,41 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
         }
 
         return accepted;
+    }
+
+    /// <summary>
+    /// Runs the multi-emitter search on the device for <paramref name="singles"/>.Length pre-cut ROIs
+    /// (<paramref name="rois"/>, per-pixel extra variance <paramref name="variance"/>, roiSize² each)
+    /// whose single fits are <paramref name="singles"/>. The same code as the CPU's
+    /// <see cref="MultiEmitterSearch.Search{TPixels, TVariance}"/>; for checks and benchmarks.
+    /// </summary>
+    public void SearchBatch(float[] rois, float[] variance, int roiSize, ReadOnlySpan<FitResult> singles, FitOptions options, MultiEmitterOptions search, Span<MultiEmitterResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(rois);
+        ArgumentNullException.ThrowIfNull(variance);
+        int count = singles.Length;
+        long values = (long)count * roiSize * roiSize;
+        if (roiSize < GaussianMle.MinRoiSize || roiSize > GaussianMle.MaxRoiSize || values > rois.Length || values > variance.Length || results.Length < count)
+        {
+            throw new ArgumentException($"{count} ROIs of {roiSize}² px (side in [{GaussianMle.MinRoiSize}, {GaussianMle.MaxRoiSize}]) need {values} pixels and variances and {count} results; got {rois.Length}, {variance.Length} and {results.Length}.", nameof(roiSize));
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        using MemoryBuffer1D<float, Stride1D.Dense> pixels = _allocator.Device<float>(values);
+        using MemoryBuffer1D<float, Stride1D.Dense> extra = _allocator.Device<float>(values);
+        using MemoryBuffer1D<FitResult, Stride1D.Dense> single = _allocator.Device<FitResult>(count);
+        using MemoryBuffer1D<MultiEmitterResult, Stride1D.Dense> output = _allocator.Device<MultiEmitterResult>(count);
+        AcceleratorStream stream = _accelerator.DefaultStream;
+        pixels.View.CopyFromCPU(stream, new ReadOnlySpan<float>(rois, 0, (int)values));
+        extra.View.CopyFromCPU(stream, new ReadOnlySpan<float>(variance, 0, (int)values));
+        single.View.CopyFromCPU(stream, singles);
+        _kernels.SearchMultiEmitter(stream, count, pixels.View, extra.View, single.View, output.View, roiSize, options, search);
+        output.View.CopyToCPU(stream, results[..count]);
+        stream.Synchronize();
     }
 
     /// <summary>Releases the device buffers, then the accelerator, then the context. May be called twice.</summary>

@@ -37,7 +37,19 @@ internal sealed class KernelSet
         FitNoReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitNoReadNoise);
         FitUniformReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<FitResult>, int, FitOptions, float>(FitKernels.FitUniformReadNoise);
         FitMappedReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitMappedReadNoise);
+        SearchMultiEmitter = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, ArrayView<MultiEmitterResult>, int, FitOptions, MultiEmitterOptions>(
+            FitKernels.SearchMultiEmitter);
+        FitGauss3D = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions>(Fit3DKernels.FitGauss3D);
+        FitSpline = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions>(Fit3DKernels.FitSpline);
     }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, ArrayView<MultiEmitterResult>, int, FitOptions, MultiEmitterOptions> SearchMultiEmitter { get; }
+
+    /// <summary>3D fits (astigmatic Gaussian); not launched by the localizer yet.</summary>
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions> FitGauss3D { get; }
+
+    /// <summary>3D fits (cubic spline); not launched by the localizer yet.</summary>
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions> FitSpline { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, float, float, Sweep> ConvertUniform { get; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LiveSmlm.Core;
 
 namespace LiveSmlm.Localization.Gpu;
@@ -6,16 +7,18 @@ using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
 /// Turns the device's single-emitter fits of one frame into localizations through the CPU engine's own
-/// policy (RoiFitter.Accept: pair fit on the host when poor, rejections, flags; RemoveDuplicates).
+/// policy (RoiFitter.AcceptAll: neighbour refit and multi-emitter search when poor, rejections, flags; RemoveDuplicates).
 /// </summary>
 /// <remarks>
-/// One policy for both backends: only the single fit moved to the device. The pair fit stays on the
-/// host because TwoEmitterMle uses stack spans (CPU only); the ROI pixels come back for it.
+/// One policy for both backends. The single fit runs on the device; the multi-emitter search
+/// (MultiEmitterSearch, ILGPU-compatible, compiled as FitKernels.SearchMultiEmitter) runs for the
+/// few gated ROIs on the host in this version, on the pixels that come back with the results.
 /// </remarks>
 internal sealed class RoiResultAssembler
 {
     private readonly RoiFitter _fitter;
     private readonly int _roi;
+    private readonly List<RoiFitter.RoiPlace> _places = [];
 
     public RoiResultAssembler(LocalizerSettings settings, StageClock clock)
     {
@@ -26,6 +29,12 @@ internal sealed class RoiResultAssembler
     public long PairFits => _fitter.PairFits;
 
     public long PairsAccepted => _fitter.PairsAccepted;
+
+    public long EmittersFromResidual => _fitter.EmittersFromResidual;
+
+    public long NeighbourRefits => _fitter.NeighbourRefits;
+
+    public IReadOnlyList<long> GroupsByEmitters => _fitter.GroupsByEmitters;
 
     public RejectionCounts Rejections => _fitter.Rejections;
 
@@ -48,25 +57,32 @@ internal sealed class RoiResultAssembler
         float uniformVariance, int first, int count, int frame, List<Localization> output)
     {
         int start = output.Count;
-        int area = _roi * _roi;
+        _places.Clear();
         for (int r = first; r < first + count; r++)
         {
-            var place = new RoiFitter.RoiPlace(placements[r].X0, placements[r].Y0, atBorder[r], frame);
-            var pixels = new ArrayPixels(rois, r * area);
-            if (variance is not null)
-            {
-                _fitter.Accept(results[r], pixels, new ArrayPixels(variance, r * area), place, output);
-            }
-            else if (uniformVariance > 0)
-            {
-                _fitter.Accept(results[r], pixels, new UniformPixels(uniformVariance), place, output);
-            }
-            else
-            {
-                _fitter.Accept(results[r], pixels, default(ZeroPixels), place, output);
-            }
+            _places.Add(new RoiFitter.RoiPlace(placements[r].X0, placements[r].Y0, atBorder[r], frame));
         }
 
+        var source = new LaunchRoiSource(rois, variance, uniformVariance, first, _roi * _roi);
+        _fitter.AcceptAll(source, results.Slice(first, count), CollectionsMarshal.AsSpan(_places), 0, count, output);
         _fitter.RemoveDuplicates(output, start);
+    }
+}
+
+/// <summary>The ROI pixels (and extra variance) a launch fitted, read back for the host's second look at poor fits.</summary>
+internal readonly struct LaunchRoiSource(float[] rois, float[]? variance, float uniformVariance, int first, int area) : RoiFitter.IRoiSource
+{
+    public void Load(int index, RoiFitter.RoiPlace place, float[] pixels, float[] extraVariance)
+    {
+        int offset = (first + index) * area;
+        Array.Copy(rois, offset, pixels, 0, area);
+        if (variance is not null)
+        {
+            Array.Copy(variance, offset, extraVariance, 0, area);
+        }
+        else
+        {
+            Array.Fill(extraVariance, uniformVariance);
+        }
     }
 }

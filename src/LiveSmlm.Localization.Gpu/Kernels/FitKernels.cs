@@ -34,6 +34,21 @@ internal static class FitKernels
     }
 
     /// <summary>
+    /// The multi-emitter search (<see cref="MultiEmitterSearch.Search{TPixels, TVariance}"/>, the CPU
+    /// engine's own definition) on ROIs whose single fits are <paramref name="singles"/>, with per-pixel
+    /// extra variance cut like the ROIs: one thread per ROI.
+    /// </summary>
+    public static void SearchMultiEmitter(
+        Index1D roi, ArrayView<float> rois, ArrayView<float> variance, ArrayView<FitResult> singles, ArrayView<MultiEmitterResult> results,
+        int roiSize, FitOptions options, MultiEmitterOptions search)
+    {
+        int offset = roi * roiSize * roiSize;
+        FitResult single = singles[roi];
+        results[roi] = MultiEmitterSearch.Search(
+            new ViewPixels(rois, offset), new ViewPixels(variance, offset), roiSize, options, search, single, out _, out _, out _);
+    }
+
+    /// <summary>
     /// Cuts ROIs out of the frames of a batch: thread k writes pixel k % roiSize² of ROI k / roiSize².
     /// placements: (frame slot, x0, y0) per ROI; the ROI lies inside the frame (clamped by the host).
     /// </summary>

@@ -7,7 +7,7 @@ using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
 /// The CPU backend of the localization engine: background → wavelet detection → Poisson MLE per ROI
-/// (→ two-emitter fit when one fits poorly), Parallel over the frames of a batch, pooled scratch.
+/// (→ multi-emitter search when one fits poorly), Parallel over the frames of a batch, pooled scratch.
 /// </summary>
 public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
 {
@@ -32,6 +32,10 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
     private readonly StageClock _clock = new(LocalizerStages.Names);
     private readonly List<List<Localization>> _perFrame = [];
     private readonly List<List<Localization>> _shareOutputs = [];
+    private readonly List<List<FitResult>> _shareSingles = [];
+    private readonly List<List<RoiFitter.RoiPlace>> _sharePlaces = [];
+    private readonly List<FitResult> _frameSingles = [];
+    private readonly List<RoiFitter.RoiPlace> _framePlaces = [];
     private readonly List<float[]> _slotElectrons = [];
     private readonly List<float[]> _slotResidual = [];
     private readonly List<float[]> _slotBackground = [];
@@ -45,6 +49,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
     private long _fits;
     private long _pairFits;
     private long _pairsAccepted;
+    private long _fromResidual;
+    private readonly long[] _groups = new long[MultiGaussianModel.MaxEmitters + 1];
 
     /// <summary>Validates <paramref name="settings"/> (ArgumentException naming the field).</summary>
     public CpuLocalizer(LocalizerSettings settings)
@@ -68,10 +74,21 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
 
     public long FitsAttempted => Interlocked.Read(ref _fits);
 
-    /// <summary>Two-emitter fits attempted (single fit poor) and accepted (likelihood-ratio test won).</summary>
+    /// <summary>Joint fits of two or more emitters run (single fit poor), and ROIs where a group won the likelihood-ratio test.</summary>
     public long MultiEmitterFitsAttempted => Interlocked.Read(ref _pairFits);
 
     public long MultiEmitterFitsAccepted => Interlocked.Read(ref _pairsAccepted);
+
+    private long[] GroupCounts()
+    {
+        var counts = new long[_groups.Length];
+        for (int n = 0; n < counts.Length; n++)
+        {
+            counts[n] = Interlocked.Read(ref _groups[n]);
+        }
+
+        return counts;
+    }
 
     /// <inheritdoc />
     public LocalizerStatistics GetStatistics() => new()
@@ -80,6 +97,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         FitsAttempted = FitsAttempted,
         MultiEmitterFitsAttempted = MultiEmitterFitsAttempted,
         MultiEmitterFitsAccepted = MultiEmitterFitsAccepted,
+        GroupsByEmitters = LocalizerStatistics.GroupsDictionary(GroupCounts()),
+        EmittersFromResidual = Interlocked.Read(ref _fromResidual),
         Rejections = _rejections.ToDictionary(),
         StageSeconds = _clock.Seconds(),
     };
@@ -158,7 +177,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         float[]? background = temporal ? _slotBackground[k] : null;
         int index = checked((int)frame.Index);
         int shares = Math.Min(Environment.ProcessorCount, candidates / MinCandidatesPerShare);
-        if (!spreadFits || shares < 2)
+        // 3D fits are not spread (their fitter takes a frame's share in one pass; see RoiFitter).
+        if (!spreadFits || shares < 2 || _settings.Calibration3D is not null)
         {
             ws.Fit(_varianceMap, _uniformVariance, background, index, local);
             return;
@@ -167,6 +187,27 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         while (_shareOutputs.Count < shares)
         {
             _shareOutputs.Add(new List<Localization>(256));
+            _shareSingles.Add(new List<FitResult>(256));
+            _sharePlaces.Add(new List<RoiFitter.RoiPlace>(256));
+        }
+
+        // Pass 1, the single fits, in shares; pass 2 in shares again, each seeing the whole frame's
+        // fits as neighbours, so the result is the one frame-per-worker mode gives.
+        Parallel.For(0, shares, RentWorkspace, (share, _, helper) =>
+        {
+            _shareSingles[share].Clear();
+            _sharePlaces[share].Clear();
+            int from = share * candidates / shares, to = (share + 1) * candidates / shares;
+            helper.Fitter.FitSingles(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _height, ws.Candidates, from, to, index, _shareSingles[share], _sharePlaces[share]);
+            return helper;
+        }, ReturnWorkspace);
+
+        _frameSingles.Clear();
+        _framePlaces.Clear();
+        for (int share = 0; share < shares; share++)
+        {
+            _frameSingles.AddRange(_shareSingles[share]);
+            _framePlaces.AddRange(_sharePlaces[share]);
         }
 
         Parallel.For(0, shares, RentWorkspace, (share, _, helper) =>
@@ -174,7 +215,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
             List<Localization> part = _shareOutputs[share];
             part.Clear();
             int from = share * candidates / shares, to = (share + 1) * candidates / shares;
-            helper.Fitter.FitCandidates(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _height, ws.Candidates, from, to, index, part);
+            helper.Fitter.AcceptRange(ws.Electrons, _varianceMap, _uniformVariance, background, _width, _frameSingles, _framePlaces, from, to, part);
             return helper;
         }, ReturnWorkspace);
 
@@ -328,6 +369,11 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         Interlocked.Add(ref _fits, fitter.Fits);
         Interlocked.Add(ref _pairFits, fitter.PairFits);
         Interlocked.Add(ref _pairsAccepted, fitter.PairsAccepted);
+        Interlocked.Add(ref _fromResidual, fitter.EmittersFromResidual);
+        for (int n = 1; n < _groups.Length; n++)
+        {
+            Interlocked.Add(ref _groups[n], fitter.GroupsByEmitters[n]);
+        }
         _rejections.Add(fitter.Rejections);
         fitter.ClearCounts();
         _clock.Drain(ws.Clock);

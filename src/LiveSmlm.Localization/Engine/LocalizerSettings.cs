@@ -13,6 +13,16 @@ public enum BackgroundMode
     TemporalMedian,
 }
 
+/// <summary>Which 3D PSF model fits the ROIs when a calibration is given.</summary>
+public enum Psf3DModel
+{
+    /// <summary>Astigmatic elliptical Gaussian with the calibration's σx(z), σy(z) (Huang et al. 2008).</summary>
+    Gauss3D,
+
+    /// <summary>Cubic spline of the calibration's averaged bead stack (Li et al. 2018).</summary>
+    Spline,
+}
+
 /// <summary>
 /// Everything a user sets for localization; defaults work across sCMOS/EMCCD, 500–5000 photons and
 /// 5–50 background photons per pixel. <see cref="Validate"/> names the field and the allowed range.
@@ -42,8 +52,18 @@ public sealed record LocalizerSettings
     /// <summary>Frames in the running median of <see cref="BackgroundMode.TemporalMedian"/>.</summary>
     public int TemporalWindowFrames { get; init; } = 15;
 
-    /// <summary>Fit two emitters jointly when one fits poorly, keeping the better model.</summary>
+    /// <summary>Fit several emitters jointly when one fits poorly, keeping the model the likelihood-ratio test prefers.</summary>
     public bool MultiEmitter { get; init; } = true;
+
+    /// <summary>Most emitters fitted jointly in one ROI (with <see cref="MultiEmitter"/>); 2–4.</summary>
+    public int MaxEmittersPerGroup { get; init; } = 3;
+
+    /// <summary>
+    /// Significance level of each model test (one more emitter must lower the log-likelihood ratio by the
+    /// χ² upper quantile at this level; the residual peak must pass the normal quantile at this level
+    /// over the ROI's pixels): the nominal false-positive rate per test.
+    /// </summary>
+    public double MultiEmitterSignificance { get; init; } = 3e-4;
 
     /// <summary>Fits with fewer photons (at the sample) are rejected.</summary>
     public double MinPhotons { get; init; } = 50;
@@ -66,11 +86,20 @@ public sealed record LocalizerSettings
     /// <summary>Newton iterations per fit before "not converged".</summary>
     public int MaxIterations { get; init; } = 30;
 
+    /// <summary>3D calibration (`calibrate-3d`): when set, every ROI is fitted for x, y, z, N, b with <see cref="Psf3D"/>; null for 2D.</summary>
+    public PsfCalibration3D? Calibration3D { get; init; }
+
+    /// <summary>The 3D model used with <see cref="Calibration3D"/>.</summary>
+    public Psf3DModel Psf3D { get; init; } = Psf3DModel.Gauss3D;
+
+    public bool Is3D => Calibration3D is not null;
+
     /// <summary>PSF σ in camera pixels.</summary>
     public double PsfSigmaPx => PsfSigmaNm / Camera.PixelSizeNm;
 
     /// <summary>The ROI side actually used: <see cref="RoiSizePx"/> or 2·ceil(3σ_px)+1 clipped to [5, 15].</summary>
-    public int EffectiveRoiSizePx => RoiSizePx > 0
+    public int EffectiveRoiSizePx => Calibration3D is { } calibration ? calibration.FitRoiSizePx
+        : RoiSizePx > 0
         ? RoiSizePx
         : Math.Clamp((2 * (int)Math.Ceiling(3 * PsfSigmaPx)) + 1, MinAutoRoi, GaussianMle.MaxRoiSize);
 
@@ -93,6 +122,14 @@ public sealed record LocalizerSettings
         Require(MinSigmaFactor is > 0 and < 1, Path("minSigmaFactor"), MinSigmaFactor, "(0, 1)");
         Require(MaxSigmaFactor is > 1 and <= 10, Path("maxSigmaFactor"), MaxSigmaFactor, "(1, 10]");
         Require(MaxIterations is >= 1 and <= 1000, Path("maxIterations"), MaxIterations, "[1, 1000]");
+        Require(MaxEmittersPerGroup is >= 2 and <= MultiGaussianModel.MaxEmitters, Path("maxEmittersPerGroup"), MaxEmittersPerGroup, $"[2, {MultiGaussianModel.MaxEmitters}]");
+        Require(MultiEmitterSignificance is >= 1e-9 and <= 0.1, Path("multiEmitterSignificance"), MultiEmitterSignificance, "[1e-9, 0.1]");
+        if (Calibration3D is { } c)
+        {
+            Require(Math.Abs(c.PixelSizeNm - Camera.PixelSizeNm) <= 0.01 * Camera.PixelSizeNm, Path("calibration3D.pixelSizeNm"), c.PixelSizeNm,
+                $"the camera's pixel size, {Camera.PixelSizeNm} nm (± 1 %): the calibration was made with other optics");
+            Require(Psf3D != Psf3DModel.Spline || c.Spline is not null, Path("psf3D"), (double)Psf3D, "gauss3d: this calibration holds no spline PSF");
+        }
     }
 
     /// <summary>The per-ROI options these settings imply (lengths in px, counts in photoelectrons).</summary>
@@ -108,6 +145,10 @@ public sealed record LocalizerSettings
         options.ExcessNoiseFactor = (float)Camera.ExcessNoiseFactor;
         return options;
     }
+
+    /// <summary>The multi-emitter search's thresholds these settings imply (MaxEmitters 1 when <see cref="MultiEmitter"/> is off).</summary>
+    public MultiEmitterOptions ToMultiEmitterOptions() =>
+        MultiEmitterOptions.Create(MultiEmitter ? MaxEmittersPerGroup : 1, MultiEmitterSignificance, EffectiveRoiSizePx);
 
     private const string Section = "localizer";
 

@@ -17,6 +17,25 @@ public sealed record LocalizerStatistics
 
     public long MultiEmitterFitsAccepted { get; init; }
 
+    /// <summary>ROIs whose accepted model has n emitters, keyed by n ("1", "2", …): the single fits kept and the groups.</summary>
+    public IReadOnlyDictionary<string, long> GroupsByEmitters { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Emitters of accepted groups that were placed at a residual peak (detection had missed them).</summary>
+    public long EmittersFromResidual { get; init; }
+
+    /// <summary>Counts by emitters per group as <see cref="GroupsByEmitters"/> writes them.</summary>
+    public static IReadOnlyDictionary<string, long> GroupsDictionary(IReadOnlyList<long> byEmitters)
+    {
+        ArgumentNullException.ThrowIfNull(byEmitters);
+        var groups = new Dictionary<string, long>();
+        for (int n = 1; n < byEmitters.Count; n++)
+        {
+            groups[n.ToString(System.Globalization.CultureInfo.InvariantCulture)] = byEmitters[n];
+        }
+
+        return groups;
+    }
+
     /// <summary>Rejected fits by reason (camelCase keys, as summary.json writes them).</summary>
     public IReadOnlyDictionary<string, long> Rejections { get; init; } = new Dictionary<string, long>();
 

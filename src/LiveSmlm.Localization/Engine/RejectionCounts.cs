@@ -11,6 +11,7 @@ public sealed class RejectionCounts
     private long _tooFewPhotons;
     private long _notConverged;
     private long _nonFinite;
+    private long _zOutOfRange;
 
     public long OutsideRoi => Interlocked.Read(ref _outsideRoi);
 
@@ -23,7 +24,10 @@ public sealed class RejectionCounts
     /// <summary>NaN/infinite parameters, a singular Fisher matrix, or an ROI the fit cannot take.</summary>
     public long NonFinite => Interlocked.Read(ref _nonFinite);
 
-    public long Total => OutsideRoi + SigmaOutOfRange + TooFewPhotons + NotConverged + NonFinite;
+    /// <summary>3D fits whose z lies at an end of the calibrated range.</summary>
+    public long ZOutOfRange => Interlocked.Read(ref _zOutOfRange);
+
+    public long Total => OutsideRoi + SigmaOutOfRange + TooFewPhotons + NotConverged + NonFinite + ZOutOfRange;
 
     /// <summary>Counts one rejection of the given status; <see cref="FitStatus.Ok"/> counts nothing.</summary>
     public void Add(FitStatus status, long count = 1)
@@ -44,6 +48,9 @@ public sealed class RejectionCounts
             case FitStatus.NotConverged:
                 Interlocked.Add(ref _notConverged, count);
                 break;
+            case FitStatus.ZOutOfRange:
+                Interlocked.Add(ref _zOutOfRange, count);
+                break;
             default:
                 Interlocked.Add(ref _nonFinite, count);
                 break;
@@ -59,6 +66,7 @@ public sealed class RejectionCounts
         Add(FitStatus.TooFewPhotons, other.TooFewPhotons);
         Add(FitStatus.NotConverged, other.NotConverged);
         Add(FitStatus.NonFinite, other.NonFinite);
+        Add(FitStatus.ZOutOfRange, other.ZOutOfRange);
     }
 
     /// <summary>Sets every counter to zero (a worker's tally is reused between batches).</summary>
@@ -69,6 +77,7 @@ public sealed class RejectionCounts
         Interlocked.Exchange(ref _tooFewPhotons, 0);
         Interlocked.Exchange(ref _notConverged, 0);
         Interlocked.Exchange(ref _nonFinite, 0);
+        Interlocked.Exchange(ref _zOutOfRange, 0);
     }
 
     /// <summary>The counters by name (camelCase, as summary.json writes them).</summary>
@@ -79,5 +88,6 @@ public sealed class RejectionCounts
         ["tooFewPhotons"] = TooFewPhotons,
         ["notConverged"] = NotConverged,
         ["nonFinite"] = NonFinite,
+        ["zOutOfRange"] = ZOutOfRange,
     };
 }

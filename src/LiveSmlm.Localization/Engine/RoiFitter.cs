@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LiveSmlm.Core;
 
 namespace LiveSmlm.Localization;
@@ -5,8 +6,9 @@ namespace LiveSmlm.Localization;
 using Localization = LiveSmlm.Core.Localization;
 
 /// <summary>
-/// Cuts a ROI around each candidate, fits one emitter, and when that fit is poor tries two emitters
-/// and keeps the better model (likelihood-ratio test); converts accepted fits to localizations.
+/// Cuts a ROI around each candidate, fits one emitter, and when that fit is poor searches for more
+/// (<see cref="MultiEmitterSearch"/>: split, residual peaks, joint refits, likelihood-ratio tests);
+/// converts accepted fits to localizations.
 /// One per worker thread: holds the ROI scratch buffers, so fitting allocates nothing. The policy's
 /// numbers are <see cref="RoiPolicy"/>; both engines call this one definition (the GPU engine after
 /// its kernels did the single fits).
@@ -15,13 +17,22 @@ public sealed class RoiFitter
 {
     private readonly LocalizerSettings _settings;
     private readonly FitOptions _options;
+    private readonly MultiEmitterOptions _search;
+    private readonly long[] _groups = new long[MultiGaussianModel.MaxEmitters + 1];
     private readonly int _roi;
     private readonly float _sigmaPx;
     private readonly double _pixelNm;
     private readonly double _qe;
     private readonly float[] _pixels;
     private readonly float[] _variance;
+    private readonly List<FitResult> _singles = [];
+    private readonly List<RoiPlace> _places = [];
+    private AxisTable _neighbourX;
+    private AxisTable _neighbourY;
     private readonly StageClock? _clock;
+    private readonly PsfCalibration3D? _calibration;
+    private readonly float[]? _splineCoefficients;
+    private readonly Fit3DOptions _options3D;
     private long _pairTicks;
 
     /// <summary>A fitter for <paramref name="settings"/>; <paramref name="clock"/> (stages of <see cref="LocalizerStages"/>), when given, is charged with the fit and merge time.</summary>
@@ -31,19 +42,41 @@ public sealed class RoiFitter
         _clock = clock;
         _settings = settings;
         _options = settings.ToFitOptions();
+        _search = settings.ToMultiEmitterOptions();
         _roi = settings.EffectiveRoiSizePx;
         _sigmaPx = (float)settings.PsfSigmaPx;
         _pixelNm = settings.Camera.PixelSizeNm;
         _qe = settings.Camera.QuantumEfficiency;
         _pixels = new float[_roi * _roi];
         _variance = new float[_roi * _roi];
+        _calibration = settings.Calibration3D;
+        if (_calibration is not null)
+        {
+            _splineCoefficients = settings.Psf3D == Psf3DModel.Spline ? _calibration.SplineCoefficients() : null;
+            _options3D = Fit3DOptions.Create();
+            _options3D.MaxIterations = Math.Max(settings.MaxIterations, _options3D.MaxIterations);
+            _options3D.ExcessNoiseFactor = _options.ExcessNoiseFactor;
+            _options3D.MinPhotoelectrons = _options.MinPhotoelectrons;
+            _options3D.MinSignalToNoise = _options.MinSignalToNoise;
+        }
     }
 
     public long Fits { get; private set; }
 
+    /// <summary>Joint fits of two or more emitters run.</summary>
     public long PairFits { get; private set; }
 
+    /// <summary>ROIs whose accepted model has two or more emitters.</summary>
     public long PairsAccepted { get; private set; }
+
+    /// <summary>Emitters of accepted models that were placed at a residual peak (detection had missed them).</summary>
+    public long EmittersFromResidual { get; private set; }
+
+    /// <summary>Poor single fits repeated with their neighbours' fitted spots as known model.</summary>
+    public long NeighbourRefits { get; private set; }
+
+    /// <summary>ROIs with an accepted model of n emitters, at index n (index 0 unused).</summary>
+    public IReadOnlyList<long> GroupsByEmitters => _groups;
 
     public RejectionCounts Rejections { get; } = new();
 
@@ -52,6 +85,9 @@ public sealed class RoiFitter
         Fits = 0;
         PairFits = 0;
         PairsAccepted = 0;
+        EmittersFromResidual = 0;
+        NeighbourRefits = 0;
+        Array.Clear(_groups);
         Rejections.Clear();
     }
 
@@ -79,45 +115,245 @@ public sealed class RoiFitter
         float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
         List<Candidate> candidates, int from, int to, int frame, List<Localization> output)
     {
-        long started = StageClock.Start(), pairsBefore = _pairTicks;
+        if (_calibration is not null)
+        {
+            FitCandidates3D(electrons, varianceMap, uniformVariance, backgroundMap, width, height, candidates, from, to, frame, output);
+            return;
+        }
+
+        _singles.Clear();
+        _places.Clear();
+        FitSingles(electrons, varianceMap, uniformVariance, backgroundMap, width, height, candidates, from, to, frame, _singles, _places);
+        AcceptRange(electrons, varianceMap, uniformVariance, backgroundMap, width, _singles, _places, 0, _singles.Count, output);
+    }
+
+    /// <summary>
+    /// The first pass over candidates [<paramref name="from"/>, <paramref name="to"/>): cuts each ROI and
+    /// fits one emitter; appends the fits and their places to <paramref name="singles"/> / <paramref name="places"/>.
+    /// </summary>
+    public void FitSingles(
+        float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
+        List<Candidate> candidates, int from, int to, int frame, List<FitResult> singles, List<RoiPlace> places)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(singles);
+        ArgumentNullException.ThrowIfNull(places);
+        long started = StageClock.Start();
         for (int index = from; index < to; index++)
         {
             RoiPlace roi = Place(candidates[index], width, height, frame);
-            int x0 = roi.X0, y0 = roi.Y0;
+            Cut(electrons, varianceMap, backgroundMap, uniformVariance, width, roi.X0, roi.Y0);
+            var pixels = new ArrayPixels(_pixels, 0);
+            Fits++;
+            FitResult single = backgroundMap is not null || varianceMap is not null
+                ? GaussianMle.Fit(pixels, new ArrayPixels(_variance, 0), _roi, _options)
+                : uniformVariance > 0
+                    ? GaussianMle.Fit(pixels, new UniformPixels(uniformVariance), _roi, _options)
+                    : GaussianMle.Fit(pixels, default(ZeroPixels), _roi, _options);
+            singles.Add(single);
+            places.Add(roi);
+        }
+
+        _clock?.Stop(LocalizerStages.SingleFits, started);
+    }
+
+    /// <summary>
+    /// The second pass (<see cref="AcceptAll"/>) over fits [<paramref name="from"/>, <paramref name="to"/>)
+    /// of one frame's <paramref name="singles"/>, all of which are seen as neighbours; the ROI pixels are
+    /// cut from the frame again where needed.
+    /// </summary>
+    public void AcceptRange(
+        float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width,
+        List<FitResult> singles, List<RoiPlace> places, int from, int to, List<Localization> output)
+    {
+        var source = new FrameRoiSource(this, electrons, varianceMap, uniformVariance, backgroundMap, width);
+        AcceptAll(source, CollectionsMarshal.AsSpan(singles), CollectionsMarshal.AsSpan(places), from, to, output);
+    }
+
+    // Cuts the ROI at (x0, y0) into _pixels and, where there is per-pixel variance, _variance.
+    private void Cut(float[] electrons, float[]? varianceMap, float[]? backgroundMap, float uniformVariance, int width, int x0, int y0)
+    {
+        for (int j = 0; j < _roi; j++)
+        {
+            Array.Copy(electrons, ((y0 + j) * width) + x0, _pixels, j * _roi, _roi);
+        }
+
+        if (backgroundMap is not null)
+        {
+            FlattenBackground(backgroundMap, varianceMap, uniformVariance, width, x0, y0);
+        }
+        else if (varianceMap is not null)
+        {
             for (int j = 0; j < _roi; j++)
             {
-                Array.Copy(electrons, ((y0 + j) * width) + x0, _pixels, j * _roi, _roi);
+                Array.Copy(varianceMap, ((y0 + j) * width) + x0, _variance, j * _roi, _roi);
+            }
+        }
+    }
+
+    /// <summary>Where the ROI pixels of a frame's r-th fit come from, for the second look at poor fits.</summary>
+    public interface IRoiSource
+    {
+        /// <summary>Writes ROI <paramref name="index"/>'s pixels and per-pixel extra variance (photoelectrons, photoelectrons²).</summary>
+        void Load(int index, RoiPlace place, float[] pixels, float[] variance);
+    }
+
+    // The CPU engine's source: cuts the ROI from the frame again.
+    private readonly struct FrameRoiSource(RoiFitter fitter, float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width) : IRoiSource
+    {
+        public void Load(int index, RoiPlace place, float[] pixels, float[] variance)
+        {
+            fitter.Cut(electrons, varianceMap, backgroundMap, uniformVariance, width, place.X0, place.Y0);
+            if (backgroundMap is null && varianceMap is null)
+            {
+                Array.Fill(variance, uniformVariance);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Everything after the single fits of one frame (or share): for each poor fit (the gate of
+    /// <see cref="MultiEmitterSearch.ShouldTry"/>), the other fits' spots that reach into its ROI are
+    /// taken as known (added to the model through the extra variance, as Huang et al. do for read
+    /// noise) and the single fit is repeated; when that is still poor, the multi-emitter search runs on
+    /// the ROI's own pixels. Then rejections, flags and localizations. Also the GPU backend's entry, whose
+    /// kernels did the single fits on the same pixels (one policy for both backends).
+    /// </summary>
+    public void AcceptAll<TSource>(TSource source, ReadOnlySpan<FitResult> singles, ReadOnlySpan<RoiPlace> places, int from, int to, List<Localization> output)
+        where TSource : struct, IRoiSource
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        long started = StageClock.Start(), pairsBefore = _pairTicks;
+        for (int r = from; r < to; r++)
+        {
+            FitResult single = singles[r];
+            if (!MultiEmitterSearch.ShouldTry(single, _roi, _options, _search))
+            {
+                AcceptSingle(single, places[r], output, 0f);
+                continue;
             }
 
-            if (backgroundMap is not null)
+            long pairStarted = StageClock.Start();
+            source.Load(r, places[r], _pixels, _variance);
+            var pixels = new ArrayPixels(_pixels, 0);
+            var variance = new ArrayPixels(_variance, 0);
+            if (AddNeighbours(r, singles, places))
             {
-                FlattenBackground(backgroundMap, varianceMap, uniformVariance, width, x0, y0);
-                FitOne(new ArrayPixels(_variance, 0), roi, output);
-            }
-            else if (varianceMap is not null)
-            {
-                for (int j = 0; j < _roi; j++)
+                NeighbourRefits++;
+                FitResult refit = GaussianMle.Fit(pixels, variance, _roi, _options);
+                if (!MultiEmitterSearch.ShouldTry(refit, _roi, _options, _search))
                 {
-                    Array.Copy(varianceMap, ((y0 + j) * width) + x0, _variance, j * _roi, _roi);
+                    _pairTicks += System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted;
+                    _clock?.Add(LocalizerStages.MultiEmitterFits, System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted);
+                    AcceptSingle(refit, places[r], output, 0f);
+                    continue;
                 }
 
-                FitOne(new ArrayPixels(_variance, 0), roi, output);
+                // Still poor: the neighbours' single fits were not good enough to take as given (close
+                // pairs bias each other), so the search fits them jointly from the ROI's own pixels.
+                source.Load(r, places[r], _pixels, _variance);
             }
-            else if (uniformVariance > 0)
+
+            float rejectedGain = 0f;
+            MultiEmitterResult group = default;
+            if (MultiEmitterSearch.ShouldTry(single, _roi, _options, _search))
             {
-                FitOne(new UniformPixels(uniformVariance), roi, output);
+                group = MultiEmitterSearch.Search(pixels, variance, _roi, _options, _search, single, out int tried, out int fromResidual, out rejectedGain);
+                PairFits += tried;
+                if (group.Emitters > 1)
+                {
+                    EmittersFromResidual += fromResidual;
+                }
+            }
+
+            long pairTicks = System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted;
+            _pairTicks += pairTicks;
+            _clock?.Add(LocalizerStages.MultiEmitterFits, pairTicks);
+            if (group.Emitters > 1)
+            {
+                PairsAccepted++;
+                _groups[group.Emitters]++;
+                for (int k = 0; k < group.Emitters; k++)
+                {
+                    output.Add(ToLocalization(places[r], group.X(k), group.Y(k), group.Photons(k), group.Background, _sigmaPx, group.CrlbX(k), group.CrlbY(k),
+                        group.LogLikelihoodRatio, group.Iterations, LocalizationFlags.MultiEmitter));
+                }
             }
             else
             {
-                FitOne(default(ZeroPixels), roi, output);
+                AcceptSingle(single, places[r], output, rejectedGain);
             }
         }
 
         if (_clock is not null)
         {
-            // The pair fits inside the loop were charged to their own stage already.
+            // The multi-emitter work inside was charged to its own stage already.
             _clock.Add(LocalizerStages.SingleFits, System.Diagnostics.Stopwatch.GetTimestamp() - started - (_pairTicks - pairsBefore));
         }
+    }
+
+    // Adds to _variance (so to the model) the fitted spots of the other good single fits that reach into
+    // ROI r (centre within the ROI plus NeighbourReachInSigma·σ); true when there was one.
+    private bool AddNeighbours(int r, ReadOnlySpan<FitResult> singles, ReadOnlySpan<RoiPlace> places)
+    {
+        RoiPlace here = places[r];
+        float reach = (float)(RoiPolicy.NeighbourReachInSigma * _sigmaPx);
+        bool any = false;
+        for (int k = 0; k < singles.Length; k++)
+        {
+            if (k == r || singles[k].Status != FitStatus.Ok)
+            {
+                continue;
+            }
+
+            // The neighbour's centre in this ROI's pixel coordinates.
+            float x = singles[k].X + places[k].X0 - here.X0, y = singles[k].Y + places[k].Y0 - here.Y0;
+            if (x < -reach || y < -reach || x > _roi + reach || y > _roi + reach)
+            {
+                continue;
+            }
+
+            // The same emitter found from two candidates is not its own neighbour.
+            float dx = x - singles[r].X, dy = y - singles[r].Y;
+            if ((dx * dx) + (dy * dy) < RoiPolicy.DuplicateFractionOfSigma * RoiPolicy.DuplicateFractionOfSigma * _sigmaPx * _sigmaPx)
+            {
+                continue;
+            }
+
+            _neighbourX.Fill(_roi, x, singles[k].Sigma);
+            _neighbourY.Fill(_roi, y, singles[k].Sigma);
+            float photons = singles[k].Photons;
+            for (int j = 0; j < _roi; j++)
+            {
+                float ey = photons * _neighbourY.Integral(j);
+                for (int i = 0; i < _roi; i++)
+                {
+                    float m = ey * _neighbourX.Integral(i);
+                    _pixels[(j * _roi) + i] -= m;
+                    _variance[(j * _roi) + i] += m;
+                }
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
+    private void AcceptSingle(in FitResult single, RoiPlace roi, List<Localization> output, float rejectedGain)
+    {
+        if (single.Status != FitStatus.Ok)
+        {
+            Rejections.Add(single.Status);
+            return;
+        }
+
+        bool overlap = MultiEmitterSearch.HasPoorLikelihood(single, _roi, _options, (float)RoiPolicy.PoorFitStdDevs)
+            || MultiEmitterSearch.WidthZ(single, _options) > RoiPolicy.OverlapSigmaZ
+            || rejectedGain > RoiPolicy.OverlapLikelihoodGain;
+        _groups[1]++;
+        output.Add(ToLocalization(roi, single.X, single.Y, single.Photons, single.Background, single.Sigma, single.CrlbX, single.CrlbY,
+            single.LogLikelihoodRatio, single.Iterations, overlap ? LocalizationFlags.PossibleOverlap : LocalizationFlags.None));
     }
 
     // Replaces the ROI's background B by its mean b̄ (pixels − B + b̄) and folds the Poisson variance
@@ -148,13 +384,65 @@ public sealed class RoiFitter
         }
     }
 
-    private void FitOne<TVariance>(TVariance variance, RoiPlace roi, List<Localization> output)
+    // 3D: every candidate fitted once as x, y, z, N, b with the calibration's model (no multi-emitter
+    // search in 3D: the multi-emitter model is 2D).
+    private void FitCandidates3D(
+        float[] electrons, float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int width, int height,
+        List<Candidate> candidates, int from, int to, int frame, List<Localization> output)
+    {
+        long started = StageClock.Start();
+        for (int index = from; index < to; index++)
+        {
+            RoiPlace roi = Place(candidates[index], width, height, frame);
+            Cut(electrons, varianceMap, backgroundMap, uniformVariance, width, roi.X0, roi.Y0);
+            var pixels = new ArrayPixels(_pixels, 0);
+            Fits++;
+            if (backgroundMap is not null || varianceMap is not null)
+            {
+                FitOne3D(pixels, new ArrayPixels(_variance, 0), roi, output);
+            }
+            else if (uniformVariance > 0)
+            {
+                FitOne3D(pixels, new UniformPixels(uniformVariance), roi, output);
+            }
+            else
+            {
+                FitOne3D(pixels, default(ZeroPixels), roi, output);
+            }
+        }
+
+        _clock?.Stop(LocalizerStages.SingleFits, started);
+    }
+
+    private void FitOne3D<TVariance>(ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
         where TVariance : struct, IPixels
     {
-        var pixels = new ArrayPixels(_pixels, 0);
-        Fits++;
-        FitResult single = GaussianMle.Fit(pixels, variance, _roi, _options);
-        Accept(single, pixels, variance, roi, output);
+        PsfCalibration3D c = _calibration!;
+        Fit3DResult r;
+        if (_splineCoefficients is not null)
+        {
+            (float zMin, float zMax) = c.SplineZRange();
+            var model = new SplinePsfModel<ArrayPixels>(new ArrayPixels(_splineCoefficients, 0), c.Spline!.Grid, zMin, zMax);
+            r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
+        }
+        else
+        {
+            AstigmaticGaussianModel model = c.GaussModel(_roi);
+            r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
+        }
+
+        if (r.Status != FitStatus.Ok)
+        {
+            Rejections.Add(r.Status);
+            return;
+        }
+
+        Localization loc = ToLocalization(roi, r.X, r.Y, r.Photons, r.Background, _sigmaPx, r.CrlbX, r.CrlbY, r.LogLikelihoodRatio, r.Iterations, LocalizationFlags.None);
+        loc.ZNm = r.ZNm;
+        loc.UncertaintyZNm = MathF.Sqrt(r.CrlbZ);
+        loc.SigmaXNm = (float)c.X.SigmaNm(r.ZNm);
+        loc.SigmaYNm = (float)c.Y.SigmaNm(r.ZNm);
+        output.Add(loc);
     }
 
     /// <summary>
@@ -167,77 +455,6 @@ public sealed class RoiFitter
         int y0 = Math.Clamp(c.Y - (_roi / 2), 0, height - _roi);
         return new RoiPlace(x0, y0, x0 != c.X - (_roi / 2) || y0 != c.Y - (_roi / 2), frame);
     }
-
-    /// <summary>
-    /// Everything after the single fit of the ROI <paramref name="pixels"/>: the pair fit when it is
-    /// poor, the rejection count, the flags, the localization. Also the GPU backend's entry, whose
-    /// kernel did the single fit on the same pixels (one policy for both backends).
-    /// </summary>
-    public void Accept<TVariance>(in FitResult single, ArrayPixels pixels, TVariance variance, RoiPlace roi, List<Localization> output)
-        where TVariance : struct, IPixels
-    {
-        bool badLikelihood = HasBadLikelihood(single);
-        double widthZ = WidthZ(single);
-        bool overlap = badLikelihood || widthZ > RoiPolicy.OverlapSigmaZ;
-        if (_settings.MultiEmitter && CouldBeTwo(single, badLikelihood, widthZ))
-        {
-            PairFits++;
-            long pairStarted = StageClock.Start();
-            TwoEmitterResult pair = TwoEmitterMle.Fit(pixels, variance, _roi, _sigmaPx, single, _options.MaxIterations, _options.ExcessNoiseFactor);
-            long pairTicks = System.Diagnostics.Stopwatch.GetTimestamp() - pairStarted;
-            _pairTicks += pairTicks;
-            _clock?.Add(LocalizerStages.MultiEmitterFits, pairTicks);
-            double gain = (single.LogLikelihoodRatio - pair.LogLikelihoodRatio) / _options.ExcessNoiseFactor;
-            if (IsPlausible(pair) && gain > RoiPolicy.PairLikelihoodGain)
-            {
-                PairsAccepted++;
-                output.Add(ToLocalization(roi, pair.X1, pair.Y1, pair.Photons1, pair.Background, _sigmaPx, pair.CrlbX1, pair.CrlbY1, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
-                output.Add(ToLocalization(roi, pair.X2, pair.Y2, pair.Photons2, pair.Background, _sigmaPx, pair.CrlbX2, pair.CrlbY2, pair.LogLikelihoodRatio, pair.Iterations, LocalizationFlags.MultiEmitter));
-                return;
-            }
-
-            overlap |= IsPlausible(pair) && gain > RoiPolicy.OverlapLikelihoodGain;
-        }
-
-        if (single.Status != FitStatus.Ok)
-        {
-            Rejections.Add(single.Status);
-            return;
-        }
-
-        output.Add(ToLocalization(roi, single.X, single.Y, single.Photons, single.Background, single.Sigma, single.CrlbX, single.CrlbY,
-            single.LogLikelihoodRatio, single.Iterations, overlap ? LocalizationFlags.PossibleOverlap : LocalizationFlags.None));
-    }
-
-    // LLR above its expectation F·df by RoiPolicy.PoorFitStdDevs standard deviations (F·√(2 df)).
-    private bool HasBadLikelihood(in FitResult single)
-    {
-        int df = (_roi * _roi) - (_options.FitSigma ? 5 : 4);
-        double f = _options.ExcessNoiseFactor;
-        return single.LogLikelihoodRatio > f * (df + (RoiPolicy.PoorFitStdDevs * Math.Sqrt(2.0 * df)));
-    }
-
-    private static bool CouldBeTwo(in FitResult single, bool badLikelihood, double widthZ) =>
-        single.Status is FitStatus.Ok or FitStatus.SigmaOutOfRange or FitStatus.NotConverged
-        && (badLikelihood || widthZ > RoiPolicy.TryPairSigmaZ);
-
-    // (σ − σ_PSF)/√CRLB_σ; 0 when σ is fixed or its CRLB unusable.
-    private double WidthZ(in FitResult single) =>
-        _options.FitSigma && single.CrlbSigma > 0f ? (single.Sigma - _sigmaPx) / Math.Sqrt(single.CrlbSigma) : 0;
-
-    private bool IsPlausible(in TwoEmitterResult pair)
-    {
-        if (!pair.Converged || !(pair.LogLikelihoodRatio >= 0) || !float.IsFinite(pair.CrlbX1) || !float.IsFinite(pair.CrlbX2)
-            || pair.CrlbX1 <= 0 || pair.CrlbY1 <= 0 || pair.CrlbX2 <= 0 || pair.CrlbY2 <= 0)
-        {
-            return false;
-        }
-
-        bool inside = Inside(pair.X1) && Inside(pair.Y1) && Inside(pair.X2) && Inside(pair.Y2);
-        return inside && pair.Photons1 >= _options.MinPhotoelectrons && pair.Photons2 >= _options.MinPhotoelectrons;
-    }
-
-    private bool Inside(float v) => v >= 0f && v <= _roi;
 
     private Localization ToLocalization(
         RoiPlace roi, float x, float y, float photoelectrons, float background, float sigmaPx, float crlbX, float crlbY, float llr, int iterations, LocalizationFlags flags)

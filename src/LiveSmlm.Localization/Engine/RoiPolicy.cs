@@ -2,7 +2,7 @@ namespace LiveSmlm.Localization;
 
 /// <summary>
 /// The per-ROI policy that every engine shares, in one place: when a spot is one emitter, when to try
-/// two, when a pair wins, what counts as a duplicate, how far maxima are suppressed. The CPU engine
+/// more, when more win, what counts as a duplicate, how far maxima are suppressed. The CPU engine
 /// and the GPU engine (on the host, after its kernels) both go through <see cref="RoiFitter"/>,
 /// <see cref="PeakFinder.Suppress"/> and these numbers.
 /// </summary>
@@ -24,9 +24,13 @@ public static class RoiPolicy
     // ... or the pair model gains more than this (isolated spots with a pair fit: 99 % below 13).
     public const double OverlapLikelihoodGain = 10.0;
 
-    // The pair wins when it lowers the LLR (per unit excess noise) by more than this: the 0.9997
-    // quantile of χ² with 2 degrees of freedom, the difference in free parameters (7 vs 5).
-    public const double PairLikelihoodGain = 16.0;
+    // When a model with more emitters wins: LocalizerSettings.MultiEmitterSignificance, turned into χ²
+    // quantiles by MultiEmitterOptions.Create (2 degrees of freedom for 7 fixed-σ parameters against the
+    // σ-free single fit's 5, 3 for each further emitter).
+
+    // A poor single fit is repeated with the fitted spots of the other candidates whose centre lies
+    // within the ROI or this many σ outside it (their light in the ROI): 3σ holds all but 0.3 %.
+    public const double NeighbourReachInSigma = 3.0;
 
     // Two results closer than this fraction of σ are the same emitter found from two candidates.
     public const double DuplicateFractionOfSigma = 0.5;

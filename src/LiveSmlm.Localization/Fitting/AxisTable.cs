@@ -12,11 +12,11 @@ public unsafe struct AxisTable
 
     private fixed float _values[3 * MaxPixels];
 
-    public float Integral(int i) => _values[i];
+    public readonly float Integral(int i) => _values[i];
 
-    public float DerivativePosition(int i) => _values[MaxPixels + i];
+    public readonly float DerivativePosition(int i) => _values[MaxPixels + i];
 
-    public float DerivativeSigma(int i) => _values[(2 * MaxPixels) + i];
+    public readonly float DerivativeSigma(int i) => _values[(2 * MaxPixels) + i];
 
     /// <summary>
     /// Fills the table for centre <paramref name="centre"/> and width <paramref name="sigma"/> (px,

@@ -58,4 +58,7 @@ public enum FitStatus
 
     /// <summary>The ROI size is outside what the fit supports.</summary>
     InvalidRoi = 6,
+
+    /// <summary>A 3D fit's z lies at an end of the calibrated z range: the emitter is outside it.</summary>
+    ZOutOfRange = 7,
 }

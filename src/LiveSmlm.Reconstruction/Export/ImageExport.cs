@@ -63,6 +63,59 @@ public static class ImageExport
     }
 
     /// <summary>
+    /// Writes a depth-coloured render: hue from the mean depth DepthSum/Image of each pixel over
+    /// [zMin, zMax] (blue → cyan → green → yellow → red, nearest to farthest from the coverslip as in
+    /// ThunderSTORM's and Picasso's 3D views), brightness from the intensity scaled as <see cref="WriteRenderPng"/> does.
+    /// </summary>
+    public static void WriteDepthPng(string path, float[] image, float[] depthSum, int width, int height, double zMinNm, double zMaxNm, double saturatePercentile = 99.5)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(depthSum);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (width <= 0 || height <= 0 || (long)width * height != image.Length || depthSum.Length != image.Length)
+        {
+            throw new ArgumentException($"Intensity ({image.Length}) and depth ({depthSum.Length}) images must both hold width × height = {width}×{height} pixels.", nameof(image));
+        }
+
+        if (!(zMaxNm > zMinNm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(zMaxNm), $"Depth range [{zMinNm}, {zMaxNm}] nm is empty; zMaxNm must exceed zMinNm.");
+        }
+
+        double saturation = SaturationLevel(image, saturatePercentile);
+        var rgb = new byte[image.Length * 3];
+        for (int i = 0; i < image.Length; i++)
+        {
+            double level = Level(image[i], saturation, 1.0);
+            if (level <= 0)
+            {
+                continue;
+            }
+
+            double t = Math.Clamp(((depthSum[i] / image[i]) - zMinNm) / (zMaxNm - zMinNm), 0, 1);
+            (double r, double g, double b) = DepthColour(t);
+            rgb[3 * i] = ToByte(level * r);
+            rgb[(3 * i) + 1] = ToByte(level * g);
+            rgb[(3 * i) + 2] = ToByte(level * b);
+        }
+
+        PngWriter.WriteRgb8(path, width, height, rgb);
+    }
+
+    /// <summary>The depth colour of t ∈ [0, 1]: piecewise-linear blue (0) → cyan (¼) → green (½) → yellow (¾) → red (1).</summary>
+    public static (double R, double G, double B) DepthColour(double t)
+    {
+        t = Math.Clamp(t, 0, 1);
+        return t switch
+        {
+            < 0.25 => (0, 4 * t, 1),
+            < 0.5 => (0, 1, 1 - (4 * (t - 0.25))),
+            < 0.75 => (4 * (t - 0.5), 1, 0),
+            _ => (1, 1 - (4 * (t - 0.75)), 0),
+        };
+    }
+
+    /// <summary>
     /// Nearest-rank percentile of the positive finite pixels: the value at index ⌈p/100 · n⌉ − 1 of
     /// their sorted list. 1 when no pixel is positive, so an empty render exports black.
     /// </summary>

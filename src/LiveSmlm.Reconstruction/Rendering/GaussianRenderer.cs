@@ -34,6 +34,7 @@ public sealed class GaussianRenderer
         Width = settings.WidthPx;
         Height = settings.HeightPx;
         Image = new float[Width * Height];
+        DepthSum = settings.DepthRangeNm is null ? null : new float[Width * Height];
         double widestSigmaNm = Math.Max(settings.FixedSigmaNm ?? 0, Math.Max(settings.MaxSigmaNm, settings.FallbackSigmaNm));
         int maxWindow = (int)Math.Ceiling(2 * WindowHalfWidthSigmas * widestSigmaNm / _pixelSizeNm) + 2;
         _weightsX = new double[maxWindow];
@@ -41,6 +42,9 @@ public sealed class GaussianRenderer
     }
 
     public RenderSettings Settings => _settings;
+
+    /// <summary>Σ weight × z per pixel (nm) when <see cref="RenderSettings.DepthRangeNm"/> is set, else null; mean depth = DepthSum / Image.</summary>
+    public float[]? DepthSum { get; }
 
     /// <summary>Image width in render pixels.</summary>
     public int Width { get; }
@@ -72,7 +76,7 @@ public sealed class GaussianRenderer
                 continue;
             }
 
-            Splat(x, y, SigmaFor(in loc));
+            Splat(x, y, SigmaFor(in loc), loc.ZNm);
             RenderedCount++;
         }
     }
@@ -81,6 +85,11 @@ public sealed class GaussianRenderer
     public void Clear()
     {
         Array.Clear(Image);
+        if (DepthSum is not null)
+        {
+            Array.Clear(DepthSum);
+        }
+
         RenderedCount = 0;
         SkippedCount = 0;
     }
@@ -105,8 +114,10 @@ public sealed class GaussianRenderer
         return double.IsNaN(mean) ? _settings.FallbackSigmaNm : Math.Clamp(mean, _settings.MinSigmaNm, _settings.MaxSigmaNm);
     }
 
-    private void Splat(double xNm, double yNm, double sigmaNm)
+    private void Splat(double xNm, double yNm, double sigmaNm, float zNm)
     {
+        // A localization without z adds to the intensity only (its pixels then lean to the middle depth less).
+        float[]? depth = float.IsFinite(zNm) ? DepthSum : null;
         int x0 = Weights(xNm, sigmaNm, _weightsX, out int countX);
         int y0 = Weights(yNm, sigmaNm, _weightsY, out int countY);
 
@@ -121,7 +132,12 @@ public sealed class GaussianRenderer
             int row = ((y0 + j) * Width) + x0;
             for (int i = iStart; i < iEnd; i++)
             {
-                Image[row + i] += (float)(wy * _weightsX[i]);
+                float w = (float)(wy * _weightsX[i]);
+                Image[row + i] += w;
+                if (depth is not null)
+                {
+                    depth[row + i] += w * zNm;
+                }
             }
         }
     }

@@ -45,6 +45,12 @@ public sealed record RenderSettings
     /// </summary>
     public double FallbackSigmaNm { get; init; } = 20;
 
+    /// <summary>
+    /// z range (nm) of a depth-coloured render: when set, the renderer also accumulates each splat's
+    /// weight × z, and the PNG colours every pixel by its mean depth over this range (3D data).
+    /// </summary>
+    public (double MinNm, double MaxNm)? DepthRangeNm { get; init; }
+
     /// <summary>Image width in render pixels: ⌈WidthNm / PixelSizeNm⌉.</summary>
     public int WidthPx => (int)Math.Ceiling(WidthNm / PixelSizeNm);
 

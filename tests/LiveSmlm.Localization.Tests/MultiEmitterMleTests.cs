@@ -4,13 +4,13 @@ using Xunit.Abstractions;
 namespace LiveSmlm.Localization.Tests;
 
 /// <summary>
-/// <see cref="TwoEmitterMle"/> on simulated pairs 2σ apart in one ROI: positions and photons are
+/// <see cref="MultiEmitterMle"/> (n = 2, started from <see cref="MultiEmitterSearch.Split"/>) on simulated pairs 2σ apart in one ROI: positions and photons are
 /// unbiased, the measured scatter of many seeded pairs reaches the joint Cramér–Rao bound, and the
 /// reported CRLB is that bound. The bound is the tests' own: the 7 × 7 Fisher information of the
 /// two-emitter model (x1, y1, N1, x2, y2, N2, b) from central differences of the double-precision
 /// model, inverted with MathNet, times F² = 2 for an EMCCD.
 /// </summary>
-public class TwoEmitterMleTests(ITestOutputHelper log)
+public class MultiEmitterMleTests(ITestOutputHelper log)
 {
     private const int Roi = 9;
     private const double SigmaPx = 1.3;
@@ -49,14 +49,20 @@ public class TwoEmitterMleTests(ITestOutputHelper log)
 
             var pixels = new ArrayPixels(roi, 0);
             FitResult single = GaussianMle.Fit(pixels, default(ZeroPixels), Roi, FitOptions.Create((float)SigmaPx));
-            TwoEmitterResult pair = TwoEmitterMle.Fit(pixels, default(ZeroPixels), Roi, (float)SigmaPx, single, 30, (float)excess);
-            if (!pair.Converged)
+            FitOptions options = FitOptions.Create((float)SigmaPx, fitSigma: false);
+            options.ExcessNoiseFactor = (float)excess;
+            ParameterVector start = default;
+            MultiEmitterSearch.Split(pixels, Roi, (float)SigmaPx, single, ref start);
+            MultiEmitterResult fit = MultiEmitterMle.Fit(pixels, default(ZeroPixels), Roi, options, ref start, 2);
+            if (fit.Status != FitStatus.Ok)
             {
                 continue;
             }
 
+            var pair = new Pair(fit.X(0), fit.Y(0), fit.Photons(0), fit.CrlbX(0), fit.CrlbY(0), fit.X(1), fit.Y(1), fit.Photons(1), fit.CrlbX(1), fit.CrlbY(1));
+
             converged++;
-            double[] crlb = JointCrlb(truth).Select(v => excess * v).ToArray();
+            double[] crlb = JointCrlb(truth, Roi, SigmaPx).Select(v => excess * v).ToArray();
 
             // Which fitted emitter is which: the labelling with the smaller total distance.
             double direct = Sq(pair.X1 - xa) + Sq(pair.Y1 - ya) + Sq(pair.X2 - xb) + Sq(pair.Y2 - yb);
@@ -81,7 +87,7 @@ public class TwoEmitterMleTests(ITestOutputHelper log)
     {
         // Check of the test's own bound: two emitters that do not overlap are two single emitters.
         const int Wide = 25;
-        double[] pair = JointCrlb([6.5, 12.5, PhotonsA, 18.5, 12.5, PhotonsB, Background], Wide);
+        double[] pair = JointCrlb([6.5, 12.5, PhotonsA, 18.5, 12.5, PhotonsB, Background], Wide, SigmaPx);
         double[] singleA = TestCrlb.Variances(13, 6.5, 6.5, SigmaPx, PhotonsA, Background, fitSigma: false);
         double[] singleB = TestCrlb.Variances(13, 6.5, 6.5, SigmaPx, PhotonsB, Background, fitSigma: false);
         // The single fits' own 13 × 13 ROIs hold 169 px of background each; the pair's 625 px pin b
@@ -91,11 +97,13 @@ public class TwoEmitterMleTests(ITestOutputHelper log)
         Assert.InRange(pair[2] / singleA[2], 0.8, 1.01);
     }
 
+    private readonly record struct Pair(float X1, float Y1, float Photons1, float CrlbX1, float CrlbY1, float X2, float Y2, float Photons2, float CrlbX2, float CrlbY2);
+
     /// <summary>CRLB variances of (x1, y1, N1, x2, y2, N2, b) of two fixed-σ spots in a size² ROI, Poisson.</summary>
-    private static double[] JointCrlb(double[] theta, int size = Roi)
+    internal static double[] JointCrlb(double[] theta, int size, double sigmaPx)
     {
         const int P = 7;
-        double[] mu = Model(theta, size);
+        double[] mu = Model(theta, size, sigmaPx);
         var derivatives = new double[P][];
         for (int k = 0; k < P; k++)
         {
@@ -103,7 +111,7 @@ public class TwoEmitterMleTests(ITestOutputHelper log)
             double[] up = (double[])theta.Clone(), down = (double[])theta.Clone();
             up[k] += step;
             down[k] -= step;
-            double[] muUp = Model(up, size), muDown = Model(down, size);
+            double[] muUp = Model(up, size, sigmaPx), muDown = Model(down, size, sigmaPx);
             derivatives[k] = muUp.Select((v, i) => (v - muDown[i]) / (2 * step)).ToArray();
         }
 
@@ -121,10 +129,10 @@ public class TwoEmitterMleTests(ITestOutputHelper log)
         return Enumerable.Range(0, P).Select(k => inverse[k, k]).ToArray();
     }
 
-    private static double[] Model(double[] t, int size = Roi)
+    private static double[] Model(double[] t, int size = Roi, double sigmaPx = SigmaPx)
     {
-        double[] mu = SpotImages.Roi(size, t[0], t[1], SigmaPx, t[2], t[6]);
-        SpotImages.AddSpot(mu, size, size, t[3], t[4], SigmaPx, t[5]);
+        double[] mu = SpotImages.Roi(size, t[0], t[1], sigmaPx, t[2], t[6]);
+        SpotImages.AddSpot(mu, size, size, t[3], t[4], sigmaPx, t[5]);
         return mu;
     }
 
