@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using LiveSmlm.Core;
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.IO;
@@ -25,6 +26,7 @@ public class DriftCommandTests
 
         Assert.True(code == 0, err);
         Assert.Contains("\"method\":\"rcc\"", stdout, StringComparison.Ordinal);
+        Assert.Contains("\"reliable\":true", stdout, StringComparison.Ordinal);
         double[][] trace = ReadCsv(tmp.File("drift.csv"), "frame,x [nm],y [nm]");
         Assert.Equal(6_000, trace.Length);
         Assert.InRange(RmsAgainst(trace, drift), 0, 5);
@@ -102,6 +104,46 @@ public class DriftCommandTests
         var (code, _, err) = CliRunner.Run("drift", locs, "--method", "fiducials");
         Assert.Equal(2, code);
         Assert.Contains("fiducial", err, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Drift_StructurelessLocalizations_ReportsUnreliableAndCorrectsNothing()
+    {
+        using var tmp = new TempDir();
+        string locs = tmp.File("locs.csv");
+
+        // Every localization an independent uniform random site: no structure two windows could share.
+        var rng = new Xoshiro256(8);
+        var batch = new List<Localization>();
+        for (int f = 0; f < 6000; f++)
+        {
+            for (int k = 0; k < 20; k++)
+            {
+                var loc = Localization.Create(f, (float)(rng.NextDouble() * 6400), (float)(rng.NextDouble() * 6400), 3000);
+                loc.UncertaintyXNm = 10;
+                loc.UncertaintyYNm = 10;
+                batch.Add(loc);
+            }
+        }
+
+        using (var writer = new ThunderStormCsvWriter(locs, new LocalizationSetInfo { PixelSizeNm = 100, WidthPx = 64, HeightPx = 64, Frames = 6000 }))
+        {
+            writer.Write(batch.ToArray());
+            writer.Complete();
+        }
+
+        var (code, stdout, err) = CliRunner.Run("drift", locs, "--window-frames", "1000");
+
+        Assert.Equal(0, code);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        Assert.False(json.RootElement.GetProperty("reliable").GetBoolean());
+        Assert.Contains("correlation peak", json.RootElement.GetProperty("unreliable_reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("beads", json.RootElement.GetProperty("advice").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not reliable", err, StringComparison.Ordinal);
+        foreach (string file in new[] { "drift.csv", "drift.png", "locs_drift-corrected.csv", "render-drift-corrected.png" })
+        {
+            Assert.False(File.Exists(tmp.File(file)), file);
+        }
     }
 
     [Fact]

@@ -7,8 +7,13 @@ namespace LiveSmlm.Acquisition.Session;
 /// <param name="LastFrame">The last frame the estimate has seen.</param>
 /// <param name="Method">Rcc or Fiducials.</param>
 /// <param name="Beads">Beads tracked (0 for RCC).</param>
-/// <param name="Trace">Drift per frame 0 … LastFrame, nm (x, y).</param>
-public sealed record DriftSnapshot(long LastFrame, DriftMethod Method, int Beads, DriftTrace Trace);
+/// <param name="Trace">Drift per frame 0 … LastFrame, nm (x, y); zeros while the estimate is not reliable.</param>
+/// <param name="Reliability">Whether the trace holds real information, and why not (RCC on a sample without structure).</param>
+public sealed record DriftSnapshot(long LastFrame, DriftMethod Method, int Beads, DriftTrace Trace, DriftReliability Reliability)
+{
+    /// <summary>True when the trace may be trusted; false: show <see cref="DriftReliability.Reason"/> and suggest beads.</summary>
+    public bool Reliable => Reliability.Reliable;
+}
 
 /// <summary>The live FRC resolution: immutable, replaced as a whole on each update.</summary>
 /// <param name="LastFrame">The last frame of the localizations in the halves.</param>

@@ -202,7 +202,7 @@ internal sealed class AcquisitionMonitors
             truth = new DriftTrace([.. tx.Select(x => x - x0)], [.. ty.Select(y => y - y0)]);
         }
 
-        if (Drift?.Final is { } drift)
+        if (Drift?.Final is { Reliable: true } drift)
         {
             string csv = Path.Combine(outDir, DriftCsvFileName), png = Path.Combine(outDir, DriftPlotFileName);
             DriftCsvWriter.WriteAll(csv, drift.Trace.XNm, drift.Trace.YNm);
@@ -210,17 +210,14 @@ internal sealed class AcquisitionMonitors
             written.Add(csv);
             written.Add(png);
 
-            IReadOnlyList<Localization> found = LocalizationFiles.Read(csvPath);
-            Localization[] corrected = drift.Trace.Correct(found);
+            // Streamed: locs.csv is read back a chunk at a time, so memory does not grow with the run.
             string correctedCsv = Path.Combine(outDir, CorrectedCsvFileName);
+            var renderer = new GaussianRenderer(new RenderSettings { PixelSizeNm = renderPixelNm, WidthNm = info.WidthPx * info.PixelSizeNm, HeightNm = info.HeightPx * info.PixelSizeNm });
             using (var writer = new ThunderStormCsvWriter(correctedCsv, info with { Frames = frames, GeneratedBy = "LiveSmlm acquire (drift-corrected)" }))
             {
-                writer.Write(corrected);
-                writer.Complete();
+                DriftCorrectedExport.Write(ThunderStormCsvReader.Read(csvPath), drift.Trace, [writer], renderer);
             }
 
-            var renderer = new GaussianRenderer(new RenderSettings { PixelSizeNm = renderPixelNm, WidthNm = info.WidthPx * info.PixelSizeNm, HeightNm = info.HeightPx * info.PixelSizeNm });
-            renderer.Add(corrected);
             string correctedPng = Path.Combine(outDir, CorrectedRenderFileName);
             ImageExport.WriteRenderPng(correctedPng, renderer.Image, renderer.Width, renderer.Height);
             written.Add(correctedCsv);
@@ -270,7 +267,21 @@ internal sealed class AcquisitionMonitors
             max = Math.Max(max, Math.Sqrt((d.Trace.XNm[f] * d.Trace.XNm[f]) + (d.Trace.YNm[f] * d.Trace.YNm[f])));
         }
 
-        return new DriftSummary(d.Method == DriftMethod.Fiducials ? "fiducials" : "rcc", d.Beads, d.Windows, Drift.Updates, Math.Round(max, 2), Path.Combine(outDir, DriftCsvFileName));
+        DriftReliability r = d.Reliability;
+        return new DriftSummary(
+            d.Method == DriftMethod.Fiducials ? "fiducials" : "rcc",
+            d.Beads,
+            d.Windows,
+            Drift.Updates,
+            r.Reliable ? Math.Round(max, 2) : null,
+            r.Reliable ? Path.Combine(outDir, DriftCsvFileName) : null,
+            r.Reliable,
+            r.Reliable ? null : r.Reason,
+            r.Reliable ? null : DriftReliability.Advice,
+            r.Pairs,
+            r.SignificantPairs,
+            Math.Round(r.ResidualRmsNm, 2),
+            Math.Round(r.ExpectedResidualRmsNm, 2));
     }
 
     public ResolutionSummary? ResolutionSummary()
@@ -320,8 +331,24 @@ public sealed record FeedbackSummary(
     bool Exhausted,
     long? ExhaustedAtFrame);
 
-/// <summary>summary.json's drift object: the live estimate at the end.</summary>
-public sealed record DriftSummary(string Method, int Beads, int Windows, int LiveUpdates, double MaxDriftNm, string Csv);
+/// <summary>
+/// summary.json's drift object: the live estimate at the end. When it is not reliable (RCC found no structure the
+/// windows share) there is no max drift, no drift.csv and no corrected output, and <c>unreliable_reason</c> says why.
+/// </summary>
+public sealed record DriftSummary(
+    string Method,
+    int Beads,
+    int Windows,
+    int LiveUpdates,
+    double? MaxDriftNm,
+    string? Csv,
+    bool Reliable,
+    string? UnreliableReason,
+    string? Advice,
+    int Pairs,
+    int SignificantPairs,
+    double PairResidualRmsNm,
+    double ExpectedPairResidualRmsNm);
 
 /// <summary>summary.json's resolution object: the last live FRC and every update.</summary>
 public sealed record ResolutionSummary(double? FrcNm, long Localizations, IReadOnlyList<ResolutionLogEntry> History);

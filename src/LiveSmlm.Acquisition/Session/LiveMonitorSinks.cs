@@ -45,7 +45,7 @@ public sealed class DriftMonitorSink(LiveDriftMonitor monitor, AcquisitionLive? 
     }
 
     private void Publish(DriftEstimate estimate) =>
-        live?.Publish(new DriftSnapshot(monitor.LastFrame, estimate.Method, estimate.Beads, estimate.Trace));
+        live?.Publish(new DriftSnapshot(monitor.LastFrame, estimate.Method, estimate.Beads, estimate.Trace, estimate.Reliability));
 }
 
 /// <summary>

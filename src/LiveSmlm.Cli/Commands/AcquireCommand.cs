@@ -155,7 +155,10 @@ public static class AcquireCommand
 
             if (summary.Drift is { } drift)
             {
-                console.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drift ({drift.Method}): at most {drift.MaxDriftNm} nm; FRC resolution {summary.Resolution?.FrcNm?.ToString("0.0", CultureInfo.InvariantCulture) ?? "not resolved"} nm"));
+                string frc = summary.Resolution?.FrcNm?.ToString("0.0", CultureInfo.InvariantCulture) ?? "not resolved";
+                console.Err.WriteLine(drift.Reliable
+                    ? string.Create(CultureInfo.InvariantCulture, $"drift ({drift.Method}): at most {drift.MaxDriftNm} nm; FRC resolution {frc} nm")
+                    : $"warning: drift ({drift.Method}) is not reliable: {drift.UnreliableReason}. {drift.Advice} FRC resolution {frc} nm");
             }
 
             console.Err.WriteLine(string.Create(

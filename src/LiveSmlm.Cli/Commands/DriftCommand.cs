@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using LiveSmlm.Acquisition.Session;
 using LiveSmlm.Core;
 using LiveSmlm.IO;
 using LiveSmlm.Reconstruction;
@@ -68,13 +69,26 @@ public static class DriftCommand
             throw new FileNotFoundException($"LOCS: file '{locsPath}' does not exist.", locsPath);
         }
 
-        IReadOnlyList<Localization> found = LocalizationFiles.Read(locsPath);
-        if (found.Count == 0)
+        // A ThunderSTORM CSV is streamed (one pass for the field, one per estimator, one for the correction), so memory
+        // holds what the estimators keep, not the file; a Picasso HDF5 is read whole once.
+        bool picassoInput = Path.GetExtension(locsPath).ToLowerInvariant() is ".hdf5" or ".h5";
+        IReadOnlyList<Localization>? whole = picassoInput ? LocalizationFiles.Read(locsPath) : null;
+        IEnumerable<Localization> Read() => whole ?? ThunderStormCsvReader.Read(locsPath);
+
+        long count = 0;
+        bool is3D = false;
+        foreach (Localization loc in Read())
+        {
+            count++;
+            is3D |= loc.Has3D;
+        }
+
+        if (count == 0)
         {
             throw new InvalidDataException($"'{locsPath}' holds no localizations; drift needs some in many frames.");
         }
 
-        (double widthNm, double heightNm) = DriftCorrection.FieldOf(found);
+        (double widthNm, double heightNm) = DriftCorrection.FieldOf(Read());
         var rcc = new RccOptions { WidthNm = widthNm, HeightNm = heightNm, BinNm = binNm, BlurNm = binNm, WindowFrames = windowFrames };
         try
         {
@@ -87,54 +101,69 @@ public static class DriftCommand
 
         string dir = outDir ?? Path.GetDirectoryName(Path.GetFullPath(locsPath))!;
         Directory.CreateDirectory(dir);
-        DriftEstimate estimate = DriftCorrection.Estimate(found, chosen, rcc, new FiducialOptions());
+        DriftEstimate estimate = DriftCorrection.Estimate(Read, chosen, rcc, new FiducialOptions());
         DriftTrace trace = estimate.Trace;
-
-        DriftCsvWriter.WriteAll(Path.Combine(dir, "drift.csv"), trace.XNm, trace.YNm);
-        DriftPlot.WritePng(Path.Combine(dir, "drift.png"), trace, $"Drift of {Path.GetFileName(locsPath)} ({Name(estimate.Method)})");
-        Localization[] corrected = trace.Correct(found);
-        string correctedPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(locsPath) + "_drift-corrected.csv");
-        var info = new LocalizationSetInfo { Frames = trace.FrameCount, Is3D = corrected.Any(l => l.Has3D) };
-        using (var writer = new ThunderStormCsvWriter(correctedPath, info))
-        {
-            writer.Write(corrected);
-            writer.Complete();
-        }
-
-        // A Picasso file also gets a Picasso twin, with the movie's geometry from its sidecar.
-        string? correctedHdf5 = null;
-        if (Path.GetExtension(locsPath).ToLowerInvariant() is ".hdf5" or ".h5")
-        {
-            correctedHdf5 = Path.Combine(dir, Path.GetFileNameWithoutExtension(locsPath) + "_drift-corrected.hdf5");
-            LocalizationSetInfo picasso = PicassoHdf5Reader.ReadSidecarInfo(locsPath) with { Is3D = info.Is3D };
-            using var writer = new PicassoHdf5Writer(correctedHdf5, picasso);
-            writer.Write(corrected);
-            writer.Complete();
-        }
-
-        double renderPixelNm = Math.Max(RenderPixelNm, Math.Max(widthNm, heightNm) / MaxRenderSidePx);
-        var renderer = new GaussianRenderer(new RenderSettings { PixelSizeNm = renderPixelNm, WidthNm = widthNm, HeightNm = heightNm });
-        renderer.Add(corrected);
-        ImageExport.WriteRenderPng(Path.Combine(dir, "render-drift-corrected.png"), renderer.Image, renderer.Width, renderer.Height);
-
-        double maxShift = Enumerable.Range(0, trace.FrameCount).Max(f => Math.Sqrt((trace.XNm[f] * trace.XNm[f]) + (trace.YNm[f] * trace.YNm[f])));
-        var summary = new Dictionary<string, object>
+        DriftReliability reliability = estimate.Reliability;
+        var summary = new Dictionary<string, object?>
         {
             ["method"] = Name(estimate.Method),
-            ["localizations"] = found.Count,
+            ["localizations"] = count,
             ["frames"] = trace.FrameCount,
             ["beads"] = estimate.Beads,
             ["windows"] = estimate.Windows,
             ["rejected_pairs"] = estimate.RejectedPairs,
-            ["max_drift_nm"] = Math.Round(maxShift, 2),
-            ["drift_csv"] = Path.Combine(dir, "drift.csv"),
-            ["corrected"] = correctedPath,
-            ["corrected_hdf5"] = correctedHdf5 ?? string.Empty,
+            ["reliable"] = reliability.Reliable,
+            ["unreliable_reason"] = reliability.Reliable ? null : reliability.Reason,
+            ["advice"] = reliability.Reliable ? null : DriftReliability.Advice,
+            ["pairs"] = reliability.Pairs,
+            ["significant_pairs"] = reliability.SignificantPairs,
+            ["pair_residual_rms_nm"] = Math.Round(reliability.ResidualRmsNm, 2),
+            ["expected_pair_residual_rms_nm"] = Math.Round(reliability.ExpectedResidualRmsNm, 2),
         };
+        if (!reliability.Reliable)
+        {
+            // No trace is invented and nothing is corrected: no drift.csv, no corrected file, no corrected render.
+            console.Out.WriteLine(JsonSerializer.Serialize(summary));
+            console.Err.WriteLine($"warning: the drift of {Path.GetFileName(locsPath)} ({Name(estimate.Method)}) is not reliable: {reliability.Reason}. {DriftReliability.Advice}");
+            return CliErrors.Ok;
+        }
+
+        DriftCsvWriter.WriteAll(Path.Combine(dir, "drift.csv"), trace.XNm, trace.YNm);
+        DriftPlot.WritePng(Path.Combine(dir, "drift.png"), trace, $"Drift of {Path.GetFileName(locsPath)} ({Name(estimate.Method)})");
+        string correctedPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(locsPath) + "_drift-corrected.csv");
+        var info = new LocalizationSetInfo { Frames = trace.FrameCount, Is3D = is3D };
+
+        // A Picasso file also gets a Picasso twin, with the movie's geometry from its sidecar.
+        string? correctedHdf5 = null;
+        var writers = new List<ILocalizationWriter>();
+        try
+        {
+            writers.Add(new ThunderStormCsvWriter(correctedPath, info));
+            if (picassoInput)
+            {
+                correctedHdf5 = Path.Combine(dir, Path.GetFileNameWithoutExtension(locsPath) + "_drift-corrected.hdf5");
+                writers.Add(new PicassoHdf5Writer(correctedHdf5, PicassoHdf5Reader.ReadSidecarInfo(locsPath) with { Is3D = is3D }));
+            }
+
+            double renderPixelNm = Math.Max(RenderPixelNm, Math.Max(widthNm, heightNm) / MaxRenderSidePx);
+            var renderer = new GaussianRenderer(new RenderSettings { PixelSizeNm = renderPixelNm, WidthNm = widthNm, HeightNm = heightNm });
+            DriftCorrectedExport.Write(Read(), trace, writers, renderer);
+            ImageExport.WriteRenderPng(Path.Combine(dir, "render-drift-corrected.png"), renderer.Image, renderer.Width, renderer.Height);
+        }
+        finally
+        {
+            writers.ForEach(w => w.Dispose());
+        }
+
+        double maxShift = Enumerable.Range(0, trace.FrameCount).Max(f => Math.Sqrt((trace.XNm[f] * trace.XNm[f]) + (trace.YNm[f] * trace.YNm[f])));
+        summary["max_drift_nm"] = Math.Round(maxShift, 2);
+        summary["drift_csv"] = Path.Combine(dir, "drift.csv");
+        summary["corrected"] = correctedPath;
+        summary["corrected_hdf5"] = correctedHdf5 ?? string.Empty;
         console.Out.WriteLine(JsonSerializer.Serialize(summary));
         console.Err.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"drift ({Name(estimate.Method)}) of {found.Count} localizations over {trace.FrameCount} frames, at most {maxShift:0.0} nm → {dir}"));
+            $"drift ({Name(estimate.Method)}) of {count} localizations over {trace.FrameCount} frames, at most {maxShift:0.0} nm → {dir}"));
         return CliErrors.Ok;
     }
 

@@ -51,11 +51,13 @@ internal static class CrossCorrelation
     }
 
     /// <summary>
-    /// The shift (bins) of image b relative to image a: b(r) ≈ a(r − shift). Null when no peak is found
-    /// within the search radius (e.g. empty images).
+    /// The shift (bins) of image b relative to image a: b(r) ≈ a(r − shift), and how far the peak stands
+    /// above the correlation's own noise floor. Null when no peak is found within the search radius
+    /// (e.g. empty images).
     /// </summary>
-    public static (double DxBins, double DyBins)? Shift(
-        Complex32[] a, Complex32[] b, float[] filter, int width, int height, int maxShiftBins, Complex32[] scratch)
+    /// <param name="peakRadiusBins">Half-width of the peak: shifts farther than this from the peak (per axis) are its background.</param>
+    public static CorrelationPeak? Shift(
+        Complex32[] a, Complex32[] b, float[] filter, int width, int height, int maxShiftBins, int peakRadiusBins, Complex32[] scratch)
     {
         for (int k = 0; k < scratch.Length; k++)
         {
@@ -88,10 +90,37 @@ internal static class CrossCorrelation
             return null;
         }
 
+        // The noise floor: mean and standard deviation of the correlation over the searched shifts away from
+        // the peak. Two independent point sets give a correlation that is this noise everywhere, and its
+        // largest value is then only a few standard deviations up.
+        double sum = 0, sumSq = 0;
+        long n = 0;
+        for (int dy = -ry; dy <= ry; dy++)
+        {
+            for (int dx = -rx; dx <= rx; dx++)
+            {
+                if (Math.Abs(dx - bx) > peakRadiusBins || Math.Abs(dy - by) > peakRadiusBins)
+                {
+                    double v = scratch[Index(dx, dy, width, height)].Real;
+                    sum += v;
+                    sumSq += v * v;
+                    n++;
+                }
+            }
+        }
+
+        double significance = double.PositiveInfinity;
+        if (n >= 2)
+        {
+            double mean = sum / n;
+            double sd = Math.Sqrt(Math.Max(0, (sumSq / n) - (mean * mean)));
+            significance = sd > 0 ? (best - mean) / sd : double.PositiveInfinity;
+        }
+
         double c0 = best;
         double subX = PeakOffset(scratch[Index(bx - 1, by, width, height)].Real, c0, scratch[Index(bx + 1, by, width, height)].Real);
         double subY = PeakOffset(scratch[Index(bx, by - 1, width, height)].Real, c0, scratch[Index(bx, by + 1, width, height)].Real);
-        return (bx + subX, by + subY);
+        return new CorrelationPeak(bx + subX, by + subY, significance);
     }
 
     /// <summary>
@@ -121,3 +150,6 @@ internal static class CrossCorrelation
     private static int Index(int dx, int dy, int width, int height) =>
         (((dy % height) + height) % height * width) + (((dx % width) + width) % width);
 }
+
+/// <summary>A correlation peak: the shift, bins, and its height over the noise floor in standard deviations.</summary>
+internal readonly record struct CorrelationPeak(double DxBins, double DyBins, double Significance);

@@ -15,8 +15,14 @@ public enum DriftMethod
     Fiducials,
 }
 
-/// <summary>The outcome of <see cref="DriftCorrection.Estimate"/>: the trace and what produced it.</summary>
-public sealed record DriftEstimate(DriftTrace Trace, DriftMethod Method, int Beads, int Windows, int RejectedPairs);
+/// <summary>
+/// The outcome of <see cref="DriftCorrection.Estimate"/>: the trace, what produced it, and whether it can be
+/// trusted. An unreliable estimate carries a zero trace and must not be used to correct localizations.
+/// </summary>
+public sealed record DriftEstimate(DriftTrace Trace, DriftMethod Method, int Beads, int Windows, int RejectedPairs, DriftReliability Reliability)
+{
+    public bool Reliable => Reliability.Reliable;
+}
 
 /// <summary>
 /// The one-shot API for a whole localization file: the same estimators a live sink feeds batch by
@@ -31,17 +37,26 @@ public static class DriftCorrection
     public static DriftEstimate Estimate(IReadOnlyList<Localization> localizations, DriftMethod method, RccOptions rcc, FiducialOptions fiducials)
     {
         ArgumentNullException.ThrowIfNull(localizations);
+        return Estimate(() => localizations, method, rcc, fiducials);
+    }
+
+    /// <summary>
+    /// As above, over localizations streamed by <paramref name="read"/> (called once per estimator, each call a fresh
+    /// pass, e.g. a file reader): the estimators take them a chunk at a time and keep only what they need.
+    /// </summary>
+    public static DriftEstimate Estimate(Func<IEnumerable<Localization>> read, DriftMethod method, RccOptions rcc, FiducialOptions fiducials)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(rcc);
         ArgumentNullException.ThrowIfNull(fiducials);
-        Localization[] all = [.. localizations];
         if (method is DriftMethod.Auto or DriftMethod.Fiducials)
         {
             var beads = new FiducialDriftEstimator(fiducials);
-            beads.Add(all);
+            Feed(read(), beads);
             DriftTrace trace = beads.Estimate();
             if (beads.LastBeadCount > 0)
             {
-                return new DriftEstimate(trace, DriftMethod.Fiducials, beads.LastBeadCount, 0, 0);
+                return new DriftEstimate(trace, DriftMethod.Fiducials, beads.LastBeadCount, 0, 0, DriftReliability.FromBeads(beads.LastBeadCount));
             }
 
             if (method == DriftMethod.Fiducials)
@@ -52,13 +67,36 @@ public static class DriftCorrection
         }
 
         var estimator = new RccDriftEstimator(rcc);
-        estimator.Add(all);
-        DriftTrace rccTrace = estimator.Estimate();
-        return new DriftEstimate(rccTrace, DriftMethod.Rcc, 0, estimator.LastWindows.Count, estimator.LastRejectedPairs);
+        Feed(read(), estimator);
+        return estimator.EstimateWithReliability();
+    }
+
+    private static void Feed(IEnumerable<Localization> source, IDriftEstimator estimator)
+    {
+        if (source is Localization[] array)
+        {
+            estimator.Add(array);
+            return;
+        }
+
+        // Chunks end between frames: fiducial linking takes a frame's localizations together.
+        var chunk = new List<Localization>(65_536);
+        foreach (Localization loc in source)
+        {
+            if (chunk.Count >= 65_536 && loc.Frame != chunk[^1].Frame)
+            {
+                estimator.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(chunk));
+                chunk.Clear();
+            }
+
+            chunk.Add(loc);
+        }
+
+        estimator.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(chunk));
     }
 
     /// <summary>The field [0, max x] × [0, max y] (nm) that holds every finite localization, at least one bin.</summary>
-    public static (double WidthNm, double HeightNm) FieldOf(IReadOnlyList<Localization> localizations)
+    public static (double WidthNm, double HeightNm) FieldOf(IEnumerable<Localization> localizations)
     {
         ArgumentNullException.ThrowIfNull(localizations);
         double maxX = 1, maxY = 1;

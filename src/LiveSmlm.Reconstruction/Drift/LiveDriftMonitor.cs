@@ -71,11 +71,12 @@ public sealed class LiveDriftMonitor
         DriftTrace? beadTrace = _beads?.Estimate();
         if (_beads is not null && _beads.LastBeadCount > 0)
         {
-            estimate = new DriftEstimate(Extend(beadTrace!), DriftMethod.Fiducials, _beads.LastBeadCount, 0, 0);
+            estimate = new DriftEstimate(Extend(beadTrace!), DriftMethod.Fiducials, _beads.LastBeadCount, 0, 0, DriftReliability.FromBeads(_beads.LastBeadCount));
         }
         else
         {
-            estimate = new DriftEstimate(Extend(_rcc.Estimate()), DriftMethod.Rcc, 0, _rcc.LastWindows.Count, _rcc.LastRejectedPairs);
+            DriftEstimate rcc = _rcc.EstimateWithReliability();
+            estimate = rcc with { Trace = Extend(rcc.Trace) };
         }
 
         Volatile.Write(ref _latest, estimate);

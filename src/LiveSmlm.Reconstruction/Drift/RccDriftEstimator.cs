@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiveSmlm.Core;
 using MathNet.Numerics;
 
@@ -23,6 +24,7 @@ public sealed class RccDriftEstimator : IDriftEstimator
     private readonly int _height;
     private readonly float[] _filter;
     private readonly Complex32[] _scratch;
+    private readonly int _peakRadiusBins;
     private readonly List<Window> _windows = [];
     private readonly Dictionary<(int I, int J), CachedPair> _pairs = [];
     private int _lastFrame = -1;
@@ -36,6 +38,10 @@ public sealed class RccDriftEstimator : IDriftEstimator
         _height = options.ImageHeightBins;
         _filter = CrossCorrelation.BlurFilter(_width, _height, options.BlurNm / options.BinNm);
         _scratch = new Complex32[_width * _height];
+
+        // The correlation peak of two images each blurred by σ_b is σ_b·√2 wide (at least a bin): its
+        // background starts three widths out.
+        _peakRadiusBins = (int)Math.Ceiling(3 * Math.Sqrt(2) * Math.Max(options.BlurNm / options.BinNm, 0.5)) + 1;
     }
 
     public RccOptions Options => _options;
@@ -50,6 +56,12 @@ public sealed class RccDriftEstimator : IDriftEstimator
 
     /// <summary>Pair shifts the last estimate rejected as outliers.</summary>
     public int LastRejectedPairs { get; private set; }
+
+    /// <summary>
+    /// Whether the last estimate can be trusted, and why not. An unreliable estimate returns a zero trace:
+    /// the localizations hold no drift information RCC can find, so none is invented.
+    /// </summary>
+    public DriftReliability LastReliability { get; private set; } = DriftReliability.Unreliable("no estimate yet", 0, 0, 0);
 
     public void Add(ReadOnlySpan<Localization> batch)
     {
@@ -77,6 +89,11 @@ public sealed class RccDriftEstimator : IDriftEstimator
             Window window = _windows[w];
             window.Points.Add((loc.XNm, loc.YNm));
             window.FrameSum += loc.Frame;
+            double precision2 = 0.5 * ((loc.UncertaintyXNm * loc.UncertaintyXNm) + (loc.UncertaintyYNm * loc.UncertaintyYNm));
+            if (double.IsFinite(precision2))
+            {
+                window.PrecisionSquaredSum += precision2;
+            }
         }
     }
 
@@ -92,10 +109,17 @@ public sealed class RccDriftEstimator : IDriftEstimator
             }
         }
 
-        if (usable.Count == 0)
+        LastWindows = [];
+        LastRejectedPairs = 0;
+        if (usable.Count < 3)
         {
-            LastWindows = [];
-            LastRejectedPairs = 0;
+            LastReliability = DriftReliability.Unreliable(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{usable.Count} time window(s) of {_options.WindowFrames} frames have the {_options.MinLocalizationsPerWindow} localizations RCC needs; it needs three or more, so that windows far apart in time can show the structure persists (neighbouring windows also correlate through molecules seen on both sides of their boundary)"),
+                usable.Count,
+                0,
+                0);
             return DriftTrace.Zero(frameCount);
         }
 
@@ -110,6 +134,13 @@ public sealed class RccDriftEstimator : IDriftEstimator
         }
 
         var pairs = new List<PairShift>();
+        var pairErrors = new List<double>();
+        int candidates = 0, farPairs = 0, farSignificant = 0;
+
+        // "Far" pairs: at least half the run apart (and never neighbours). A sample's structure correlates windows
+        // however far apart; a molecule that blinks on both sides of a window boundary correlates neighbours only,
+        // so the far pairs are the ones that prove a structure is there.
+        int farSeparation = Math.Max(2, (usable[^1] - usable[0] + 1) / 2);
         int maxShiftBins = (int)Math.Ceiling(_options.MaxShiftNm / _options.BinNm);
         for (int a = 0; a < usable.Count; a++)
         {
@@ -119,25 +150,74 @@ public sealed class RccDriftEstimator : IDriftEstimator
                 var key = (usable[a], usable[b]);
                 if (!_pairs.TryGetValue(key, out CachedPair cached) || cached.CountA != wa.SpectrumCount || cached.CountB != wb.SpectrumCount)
                 {
-                    var shift = CrossCorrelation.Shift(wa.Spectrum!, wb.Spectrum!, _filter, _width, _height, maxShiftBins, _scratch);
+                    var shift = CrossCorrelation.Shift(wa.Spectrum!, wb.Spectrum!, _filter, _width, _height, maxShiftBins, _peakRadiusBins, _scratch);
                     cached = new CachedPair(wa.SpectrumCount, wb.SpectrumCount, shift);
                     _pairs[key] = cached;
                 }
 
-                if (cached.Shift is { } s)
+                candidates++;
+                bool far = usable[b] - usable[a] >= farSeparation;
+                farPairs += far ? 1 : 0;
+                if (cached.Shift is { } s && s.Significance >= _options.MinPeakSignificance)
                 {
+                    farSignificant += far ? 1 : 0;
                     pairs.Add(new PairShift(a, b, s.DxBins * _options.BinNm, s.DyBins * _options.BinNm));
+                    pairErrors.Add(ExpectedPairErrorNm(wa, wb, s.Significance));
                 }
             }
         }
 
-        (double[] x, double[] y, int rejected) = RedundantShiftSolver.Connected(usable.Count, pairs)
-            ? RedundantShiftSolver.Solve(usable.Count, pairs, _options.OutlierThresholdNm)
-            : SolveLargestComponent(usable, pairs);
-        LastRejectedPairs = rejected;
+        int significant = pairs.Count;
+        double fraction = farSignificant / (double)Math.Max(1, farPairs);
+        int[] component = RedundantShiftSolver.Components(usable.Count, pairs);
+        int linked = component.Count(c => c == component[0]);
+        string? reason = null;
+        if (significant == 0)
+        {
+            reason = string.Create(
+                CultureInfo.InvariantCulture,
+                $"none of the {candidates} window pairs has a correlation peak {_options.MinPeakSignificance} standard deviations above the correlation's noise: the windows share no structure (a sample without structure, or too few localizations per window)");
+        }
+        else if (fraction < _options.MinSignificantPairFraction)
+        {
+            reason = string.Create(
+                CultureInfo.InvariantCulture,
+                $"only {farSignificant} of the {farPairs} window pairs at least {farSeparation} windows apart ({fraction:P0}; {significant} of all {candidates} pairs) have a correlation peak {_options.MinPeakSignificance} standard deviations above the correlation's noise, fewer than the {_options.MinSignificantPairFraction:P0} needed: no structure persists over the run (neighbouring windows may share molecules that blink across their boundary, but that is not a structure RCC can follow)");
+        }
+        else if (linked < usable.Count)
+        {
+            reason = $"{usable.Count - linked} of {usable.Count} time windows correlate with no window linked to the first one";
+        }
 
+        if (reason is not null)
+        {
+            LastReliability = DriftReliability.Unreliable(reason, usable.Count, candidates, significant);
+            return DriftTrace.Zero(frameCount);
+        }
+
+        (double[] x, double[] y, int rejected, List<int> kept) = RedundantShiftSolver.SolveKept(usable.Count, pairs, _options.OutlierThresholdNm);
+        LastRejectedPairs = rejected;
+        (double residualRms, double expectedRms) = Residuals(pairs, pairErrors, kept, x, y);
         var centres = usable.Select(w => _windows[w].FrameSum / _windows[w].Points.Count).ToArray();
         LastWindows = usable.Select((w, k) => new WindowDrift(w, centres[k], _windows[w].Points.Count, x[k], y[k])).ToArray();
+        if (rejected > significant / 3)
+        {
+            reason = $"{rejected} of {significant} pair shifts disagree with the least-squares solution by more than {_options.OutlierThresholdNm} nm: the correlation peaks are not consistent";
+        }
+        else if (residualRms > _options.MaxResidualRatio * expectedRms)
+        {
+            reason = string.Create(
+                CultureInfo.InvariantCulture,
+                $"the pair shifts miss the solution by {residualRms:0.0} nm RMS, more than {_options.MaxResidualRatio} × the {expectedRms:0.0} nm their correlation peaks and localization precision allow: the correlation peaks are not consistent");
+        }
+
+        if (reason is not null)
+        {
+            LastReliability = DriftReliability.Unreliable(reason, usable.Count, candidates, significant) with { ResidualRmsNm = residualRms, ExpectedResidualRmsNm = expectedRms };
+            return DriftTrace.Zero(frameCount);
+        }
+
+        LastReliability = new DriftReliability(true, string.Empty, usable.Count, candidates, significant, residualRms, expectedRms);
         double[] fx = DriftInterpolation.ToFrames(centres, x, frameCount);
         double[] fy = DriftInterpolation.ToFrames(centres, y, frameCount);
         double x0 = fx.Length > 0 ? fx[0] : 0, y0 = fy.Length > 0 ? fy[0] : 0;
@@ -150,26 +230,41 @@ public sealed class RccDriftEstimator : IDriftEstimator
         return new DriftTrace(fx, fy);
     }
 
-    // Windows that do not correlate with the rest have no shift relative to it; the largest connected
-    // group is solved and the others get their drift from the interpolation, not a made-up zero.
-    private (double[] X, double[] Y, int Rejected) SolveLargestComponent(List<int> usable, List<PairShift> pairs)
+    /// <summary><see cref="Estimate"/> with what produced it and its <see cref="LastReliability"/>.</summary>
+    public DriftEstimate EstimateWithReliability()
     {
-        int[] component = RedundantShiftSolver.Components(usable.Count, pairs);
-        int largest = component.GroupBy(c => c).MaxBy(g => g.Count())!.Key;
-        var keep = Enumerable.Range(0, usable.Count).Where(k => component[k] == largest).ToList();
-        if (keep.Count < 2)
+        DriftTrace trace = Estimate();
+        return new DriftEstimate(trace, DriftMethod.Rcc, 0, LastReliability.Windows, LastRejectedPairs, LastReliability);
+    }
+
+    // The error of one pair shift, per axis: a correlation peak of width w located against noise z times
+    // smaller than its height is off by about w / z; it is never better than two point clouds of the
+    // windows' localization precision allow, σ·√(1/Na + 1/Nb).
+    private double ExpectedPairErrorNm(Window a, Window b, double significance)
+    {
+        double width = Math.Sqrt(2) * Math.Max(_options.BlurNm, _options.BinNm / 2);
+        double peak = double.IsFinite(significance) ? width / significance : 0;
+        double precision = Math.Sqrt((a.PrecisionSquaredMean / a.Points.Count) + (b.PrecisionSquaredMean / b.Points.Count));
+        return Math.Max(peak, precision);
+    }
+
+    // RMS of the 2D misses of the kept pairs, and what the pair errors lead one to expect (2 axes each).
+    private static (double Residual, double Expected) Residuals(List<PairShift> pairs, List<double> errors, List<int> kept, double[] x, double[] y)
+    {
+        if (kept.Count == 0)
         {
-            throw new InvalidOperationException(
-                $"RCC: none of the {usable.Count} windows correlates with another (no peak within ±{_options.MaxShiftNm} nm); the localizations may be too sparse, or the drift larger than MaxShiftNm.");
+            return (0, 0);
         }
 
-        var map = keep.Select((k, i) => (k, i)).ToDictionary(t => t.k, t => t.i);
-        var sub = pairs.Where(p => map.ContainsKey(p.I) && map.ContainsKey(p.J)).Select(p => p with { I = map[p.I], J = map[p.J] }).ToList();
-        (double[] x, double[] y, int rejected) = RedundantShiftSolver.Solve(keep.Count, sub, _options.OutlierThresholdNm);
-        var kept = keep.Select(k => usable[k]).ToList();
-        usable.Clear();
-        usable.AddRange(kept);
-        return (x, y, rejected);
+        double miss = 0, expected = 0;
+        foreach (int k in kept)
+        {
+            PairShift p = pairs[k];
+            miss += Math.Pow(x[p.J] - x[p.I] - p.DxNm, 2) + Math.Pow(y[p.J] - y[p.I] - p.DyNm, 2);
+            expected += 2 * errors[k] * errors[k];
+        }
+
+        return (Math.Sqrt(miss / kept.Count), Math.Sqrt(expected / kept.Count));
     }
 
     private sealed class Window
@@ -178,13 +273,42 @@ public sealed class RccDriftEstimator : IDriftEstimator
 
         public double FrameSum { get; set; }
 
+        /// <summary>Sum of the localizations' σ² (mean of x and y), nm², where the file has uncertainties.</summary>
+        public double PrecisionSquaredSum { get; set; }
+
+        public double PrecisionSquaredMean => PrecisionSquaredSum / Math.Max(1, Points.Count);
+
         public Complex32[]? Spectrum { get; set; }
 
         public int SpectrumCount { get; set; } = -1;
     }
 
-    private readonly record struct CachedPair(int CountA, int CountB, (double DxBins, double DyBins)? Shift);
+    private readonly record struct CachedPair(int CountA, int CountB, CorrelationPeak? Shift);
 }
 
 /// <summary>The drift of one RCC window: its index, mean frame, localizations and drift relative to the first window, nm.</summary>
 public readonly record struct WindowDrift(int Window, double CentreFrame, int Localizations, double XNm, double YNm);
+
+/// <summary>
+/// Whether a drift estimate holds real information. RCC (see <see cref="RccDriftEstimator.LastReliability"/>) is
+/// reliable when enough of its window pairs have a correlation peak well above the correlation's own noise, they
+/// link every window, and their shifts agree with each other within what the peaks and the localization precision
+/// allow. Fiducial tracking is reliable when it found beads.
+/// </summary>
+/// <param name="Reliable">True when the trace may be used to correct the localizations.</param>
+/// <param name="Reason">Why not, in words (empty when reliable).</param>
+/// <param name="Windows">Time windows with enough localizations.</param>
+/// <param name="Pairs">Window pairs correlated.</param>
+/// <param name="SignificantPairs">Pairs whose peak stands above the noise floor.</param>
+/// <param name="ResidualRmsNm">RMS 2D miss of the kept pair shifts against the least-squares solution, nm.</param>
+/// <param name="ExpectedResidualRmsNm">The RMS miss the pairs' own errors lead one to expect, nm.</param>
+public sealed record DriftReliability(bool Reliable, string Reason, int Windows, int Pairs, int SignificantPairs, double ResidualRmsNm, double ExpectedResidualRmsNm)
+{
+    /// <summary>What the user should do about an unreliable RCC trace.</summary>
+    public const string Advice = "No drift correction was applied. Add fiducial beads to the sample (or use a structured sample) to measure drift.";
+
+    /// <summary>The reliability of a trace from beads.</summary>
+    public static DriftReliability FromBeads(int beads) => new(beads > 0, beads > 0 ? string.Empty : "no fiducial bead found", 0, 0, 0, 0, 0);
+
+    internal static DriftReliability Unreliable(string reason, int windows, int pairs, int significant) => new(false, reason, windows, pairs, significant, 0, 0);
+}

@@ -42,6 +42,27 @@ public sealed record RccOptions
     /// </summary>
     public double OutlierThresholdNm { get; init; } = 20;
 
+    /// <summary>
+    /// A pair of windows counts only when its correlation peak stands this many standard deviations above the
+    /// correlation's noise (its spread over the searched shifts away from the peak). Two windows of independent
+    /// random sites give a correlation that is noise alone; its largest value over the ~(2·MaxShiftNm/BinNm)²
+    /// shifts searched is a few standard deviations (and heavier-tailed when dyes blink several times per window).
+    /// </summary>
+    public double MinPeakSignificance { get; init; } = 8;
+
+    /// <summary>
+    /// The estimate is reliable only when at least this fraction of the window pairs at least half the run apart is
+    /// significant: a structure correlates windows however far apart, while molecules that blink across a window
+    /// boundary correlate neighbours only; and RCC's outlier rejection relies on most pair shifts being right.
+    /// </summary>
+    public double MinSignificantPairFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// The estimate is unreliable when the pair shifts miss the least-squares solution by more than this times the
+    /// RMS their own errors (peak width over significance, localization precision) lead one to expect.
+    /// </summary>
+    public double MaxResidualRatio { get; init; } = 3;
+
     /// <summary>Bins across the field in x, padded to a power of two (the FFT is fastest there, and padding keeps wrap-around away).</summary>
     public int ImageWidthBins => NextPowerOfTwo((int)Math.Ceiling(WidthNm / BinNm));
 
@@ -62,6 +83,9 @@ public sealed record RccOptions
         Require(WindowFrames >= 1, nameof(WindowFrames), WindowFrames, "≥ 1 frame");
         Require(MinLocalizationsPerWindow >= 1, nameof(MinLocalizationsPerWindow), MinLocalizationsPerWindow, "≥ 1");
         Require(double.IsFinite(MaxShiftNm) && MaxShiftNm >= BinNm, nameof(MaxShiftNm), MaxShiftNm, "≥ BinNm");
+        Require(double.IsFinite(MinPeakSignificance) && MinPeakSignificance >= 0, nameof(MinPeakSignificance), MinPeakSignificance, "≥ 0 standard deviations");
+        Require(MinSignificantPairFraction is >= 0 and <= 1, nameof(MinSignificantPairFraction), MinSignificantPairFraction, "[0, 1]");
+        Require(double.IsFinite(MaxResidualRatio) && MaxResidualRatio > 0, nameof(MaxResidualRatio), MaxResidualRatio, "> 0");
         Require(double.IsFinite(OutlierThresholdNm) && OutlierThresholdNm > 0, nameof(OutlierThresholdNm), OutlierThresholdNm, "> 0 nm");
     }
 

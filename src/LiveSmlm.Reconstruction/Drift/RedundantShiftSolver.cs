@@ -15,8 +15,16 @@ internal static class RedundantShiftSolver
 {
     public static (double[] XNm, double[] YNm, int Rejected) Solve(int n, IReadOnlyList<PairShift> pairs, double outlierThresholdNm)
     {
+        (double[] x, double[] y, int rejected, _) = SolveKept(n, pairs, outlierThresholdNm);
+        return (x, y, rejected);
+    }
+
+    /// <summary>As <see cref="Solve"/>, and the indices (into <paramref name="pairs"/>) of the pairs kept.</summary>
+    public static (double[] XNm, double[] YNm, int Rejected, List<int> Kept) SolveKept(int n, IReadOnlyList<PairShift> pairs, double outlierThresholdNm)
+    {
         ArgumentNullException.ThrowIfNull(pairs);
         var kept = new List<PairShift>(pairs);
+        var index = Enumerable.Range(0, pairs.Count).ToList();
         (double[] x, double[] y) = LeastSquares(n, kept);
         int rejected = 0;
 
@@ -39,10 +47,11 @@ internal static class RedundantShiftSolver
 
             if (worst < 0)
             {
-                return (x, y, rejected);
+                return (x, y, rejected, index);
             }
 
             kept.RemoveAt(worst);
+            index.RemoveAt(worst);
             rejected++;
             (x, y) = LeastSquares(n, kept);
         }

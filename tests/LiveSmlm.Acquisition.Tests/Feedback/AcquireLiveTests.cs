@@ -34,7 +34,8 @@ public sealed class AcquireLiveTests : IDisposable
     [Fact]
     public void Feedback_DensityLogMatchesTheWrittenLocalizations_AndTheSetpointChangesLive()
     {
-        HardwareProfile profile = ClosedLoop.FeedbackProfile;
+        // 200-frame drift windows: seven over the run, so RCC can look at windows far apart.
+        HardwareProfile profile = ClosedLoop.FeedbackProfile with { Monitoring = new MonitoringProfile { DriftWindowFrames = 200, DriftUpdateFrames = 500 } };
         using var rig = new SimulatedRig(profile, seed: 4);
         var live = new AcquisitionLive();
         ActivationController? controller = null;
@@ -102,10 +103,28 @@ public sealed class AcquireLiveTests : IDisposable
         Assert.True(log.Select(e => e[5].GetDouble()).Distinct().Count() > 3);
         Assert.Equal(24, feedback.GetProperty("setpoint_localizations_per_frame").GetDouble());
 
-        foreach (string png in new[] { FeedbackPlots.DensityFileName, FeedbackPlots.PowerFileName, "drift.png", "render-drift-corrected.png" })
+        foreach (string png in new[] { FeedbackPlots.DensityFileName, FeedbackPlots.PowerFileName })
         {
             AcquisitionSupport.Tool("pngcheck", Path.Combine(_dir, png));
         }
+
+        // Uniform random dyes that bleach (no structure, no beads, no drift): RCC has nothing to correlate, so the
+        // drift is reported unreliable, live and in summary.json, and nothing is "corrected".
+        Assert.False(live.Drift!.Reliable);
+        Assert.All(live.Drift.Trace.XNm, x => Assert.Equal(0, x));
+        Assert.False(summary.Drift!.Reliable);
+        Assert.Contains("no structure persists", summary.Drift.UnreliableReason, StringComparison.Ordinal);
+        Assert.Contains("beads", summary.Drift.Advice, StringComparison.Ordinal);
+        Assert.Null(summary.Drift.Csv);
+        foreach (string file in new[] { "drift.csv", "drift.png", "locs_drift-corrected.csv", "render-drift-corrected.png" })
+        {
+            Assert.False(File.Exists(Path.Combine(_dir, file)), file);
+        }
+
+        using JsonDocument written = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
+        JsonElement drift = written.RootElement.GetProperty("drift");
+        Assert.False(drift.GetProperty("reliable").GetBoolean());
+        Assert.Equal(summary.Drift.UnreliableReason, drift.GetProperty("unreliable_reason").GetString());
     }
 
     [Fact]
@@ -153,15 +172,27 @@ public sealed class AcquireLiveTests : IDisposable
         double rms = RmsWithoutOffset(estimate, truth);
         Assert.InRange(rms, 0, 2);
 
-        // The corrected file: every localization moved back by its frame's drift.
-        IReadOnlyList<Localization> raw = IO.LocalizationFiles.Read(Path.Combine(_dir, "locs.csv"));
-        IReadOnlyList<Localization> corrected = IO.LocalizationFiles.Read(Path.Combine(_dir, "locs_drift-corrected.csv"));
-        Assert.Equal(raw.Count, corrected.Count);
-        for (int i = 0; i < raw.Count; i += 97)
-        {
-            Assert.Equal(raw[i].XNm - estimate[raw[i].Frame][1], corrected[i].XNm, 0.01);
-            Assert.Equal(raw[i].YNm - estimate[raw[i].Frame][2], corrected[i].YNm, 0.01);
-        }
+        // The corrected file, streamed: python3 reads both CSVs and drift.csv and checks every row (same order) is the
+        // uncorrected one minus the drift at its frame (ThunderSTORM frames from 1; drift.csv frames from 0).
+        Assert.True(summary.Drift.Reliable);
+        Assert.True(live.Drift.Reliable);
+        const string Script = """
+            import csv, json, sys
+            drift = {int(r[0]): (float(r[1]), float(r[2])) for r in list(csv.reader(open(sys.argv[3])))[1:]}
+            raw = list(csv.DictReader(open(sys.argv[1])))
+            cor = list(csv.DictReader(open(sys.argv[2])))
+            worst = 0.0
+            for a, b in zip(raw, cor):
+                assert a["frame"] == b["frame"]
+                dx, dy = drift[int(a["frame"]) - 1]
+                worst = max(worst, abs(float(a["x [nm]"]) - dx - float(b["x [nm]"])), abs(float(a["y [nm]"]) - dy - float(b["y [nm]"])))
+            print(json.dumps({"raw": len(raw), "corrected": len(cor), "worst": worst}))
+            """;
+        (string stdout, _) = AcquisitionSupport.Tool("python3", "-c", Script, Path.Combine(_dir, "locs.csv"), Path.Combine(_dir, "locs_drift-corrected.csv"), Path.Combine(_dir, "drift.csv"));
+        using JsonDocument read = JsonDocument.Parse(stdout);
+        Assert.Equal(summary.Localizations, read.RootElement.GetProperty("raw").GetInt64());
+        Assert.Equal(summary.Localizations, read.RootElement.GetProperty("corrected").GetInt64());
+        Assert.InRange(read.RootElement.GetProperty("worst").GetDouble(), 0, 0.01);
     }
 
     [Fact]
