@@ -9,9 +9,10 @@ namespace LiveSmlm.Devices.Slm;
 /// <remarks>
 /// Thread-safe (one lock): the control thread shows patterns, the web server reads them. ShowPhase
 /// returns once the image is stored; the page polls <see cref="Version"/> and reloads, so a pattern is on
-/// the panel a display refresh (plus the liquid crystal's response, tens of ms) later.
+/// the panel a display refresh (plus the liquid crystal's response, tens of ms) later. The simulated SLM
+/// is this panel with injected faults (<see cref="Simulated.SimulatedSlm"/>, through the two hooks).
 /// </remarks>
-public sealed class DisplaySlm : ISlm
+public class DisplaySlm : ISlm
 {
     private readonly Lock _lock = new();
     private readonly byte[] _phase;
@@ -54,14 +55,19 @@ public sealed class DisplaySlm : ISlm
     /// <summary>Counts the patterns shown; a page reloads the PNG when it changes.</summary>
     public long Version => Interlocked.Read(ref _version);
 
-    /// <summary>Shows a flat (all 0) pattern.</summary>
+    /// <summary>Shows a flat (all 0) pattern (unless <see cref="FlatOnConnect"/> is false).</summary>
     public void Connect()
     {
         lock (_lock)
         {
             if (!_connected)
             {
-                Array.Clear(_phase);
+                OnConnecting();
+                if (FlatOnConnect)
+                {
+                    Array.Clear(_phase);
+                }
+
                 _png = null;
                 _connected = true;
                 Interlocked.Increment(ref _version);
@@ -91,6 +97,7 @@ public sealed class DisplaySlm : ISlm
                 throw new ArgumentException($"SLM '{Name}' is {WidthPx}×{HeightPx} = {_phase.Length} pixels; the phase image has {phase.Length}.", nameof(phase));
             }
 
+            OnShowing();
             phase.CopyTo(_phase);
             _png = null;
             Interlocked.Increment(ref _version);
@@ -122,5 +129,22 @@ public sealed class DisplaySlm : ISlm
         }
     }
 
-    public void Dispose() => Disconnect();
+    public void Dispose()
+    {
+        Disconnect();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Whether Connect clears the panel to a flat pattern (a monitor does; a simulated panel keeps its last pattern).</summary>
+    protected virtual bool FlatOnConnect => true;
+
+    /// <summary>Runs under the lock when Connect connects, before anything changes; an exception leaves the SLM disconnected.</summary>
+    protected virtual void OnConnecting()
+    {
+    }
+
+    /// <summary>Runs under the lock once a ShowPhase call is validated, before the pattern is stored; an exception leaves the old pattern.</summary>
+    protected virtual void OnShowing()
+    {
+    }
 }
