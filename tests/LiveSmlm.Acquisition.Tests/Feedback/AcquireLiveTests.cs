@@ -108,8 +108,26 @@ public sealed class AcquireLiveTests : IDisposable
             AcquisitionSupport.Tool("pngcheck", Path.Combine(_dir, png));
         }
 
-        // Uniform random dyes that bleach (no structure, no beads, no drift): RCC has nothing to correlate, so the
-        // drift is reported unreliable, live and in summary.json, and nothing is "corrected".
+        // The live drift monitor ran beside the controller. Whether RCC finds the dyes' own reappearances enough to follow
+        // depends on how the 405 power moved (the controller runs live, so that is not the same in every run); either way
+        // it must not invent drift the simulator does not have (none), and live and summary must say the same.
+        Assert.Equal(summary.Drift!.Reliable, live.Drift!.Reliable);
+        Assert.All(live.Drift.Trace.XNm.Concat(live.Drift.Trace.YNm), d => Assert.InRange(d, -10, 10));
+        Assert.Equal(summary.Drift.Reliable, File.Exists(Path.Combine(_dir, "drift.csv")));
+    }
+
+    [Fact]
+    public void LiveDrift_UniformDyesWithoutStructure_IsReportedUnreliable_AndNothingIsCorrected()
+    {
+        // Uniform random dyes that bleach (no structure, no beads, no drift), at a constant 405 power: RCC has nothing
+        // that persists over the run to correlate, so the drift is reported unreliable, live and in summary.json, and
+        // nothing is "corrected". 200-frame windows: eight over the run, so RCC looks at windows far apart.
+        HardwareProfile profile = ClosedLoop.FeedbackProfile with { Monitoring = new MonitoringProfile { DriftWindowFrames = 200, DriftUpdateFrames = 500 } };
+        using var rig = new SimulatedRig(profile, seed: 4);
+        var live = new AcquisitionLive();
+
+        AcquisitionSummary summary = AcquisitionRun.Run(Request(profile, 1500, rig) with { Feedback = false, Live = live });
+
         Assert.False(live.Drift!.Reliable);
         Assert.All(live.Drift.Trace.XNm, x => Assert.Equal(0, x));
         Assert.False(summary.Drift!.Reliable);
