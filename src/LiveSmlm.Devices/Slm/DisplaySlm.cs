@@ -101,6 +101,7 @@ public class DisplaySlm : ISlm
             phase.CopyTo(_phase);
             _png = null;
             Interlocked.Increment(ref _version);
+            OnShown(_phase);
         }
     }
 
@@ -145,6 +146,11 @@ public class DisplaySlm : ISlm
 
     /// <summary>Runs under the lock once a ShowPhase call is validated, before the pattern is stored; an exception leaves the old pattern.</summary>
     protected virtual void OnShowing()
+    {
+    }
+
+    /// <summary>Runs under the lock once a pattern is stored, with it (valid during the call only).</summary>
+    protected virtual void OnShown(ReadOnlySpan<byte> phase)
     {
     }
 }
