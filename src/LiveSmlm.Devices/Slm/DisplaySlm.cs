@@ -115,7 +115,10 @@ public class DisplaySlm : ISlm
     }
 
     /// <summary>The pattern as an 8-bit grey PNG (encoded once per pattern).</summary>
-    public byte[] Png()
+    public byte[] Png() => PngWithVersion().Png;
+
+    /// <summary>The PNG and the <see cref="Version"/> it shows, read together (a pattern shown meanwhile cannot split them).</summary>
+    public (byte[] Png, long Version) PngWithVersion()
     {
         lock (_lock)
         {
@@ -126,7 +129,7 @@ public class DisplaySlm : ISlm
                 _png = stream.ToArray();
             }
 
-            return _png;
+            return (_png, Interlocked.Read(ref _version));
         }
     }
 
