@@ -49,6 +49,54 @@ public sealed class SimulatedSlmImagingTests
     }
 
     [Fact]
+    public async Task PatternsFlippedFromAControlThread_WhileTheCameraRenders_EachFrameHasOneWholePsf()
+    {
+        // ±astigmatism swap the long axis; a frame drawn half with each PSF (or with a torn pattern) would be near round.
+        using var rig = new SimulatedRig(BeadRig(grayFor2Pi: 255), seed: 5);
+        byte[][] patterns = [SpotMoments.AstigmatismImage(SlmSide, 1.0, 255), SpotMoments.AstigmatismImage(SlmSide, -1.0, 255)];
+        rig.Slm.Connect();
+        rig.Slm.ShowPhase(patterns[0]);
+        rig.Camera.Connect();
+        rig.Camera.StartSequenceAcquisition(new SequenceOptions { FrameCount = 30, Pacing = FramePacing.AsFastAsPossible });
+        using var stop = new CancellationTokenSource();
+        Task flipper = Task.Run(() =>
+        {
+            for (int i = 1; !stop.IsCancellationRequested; i++)
+            {
+                rig.Slm.ShowPhase(patterns[i % 2]);
+                Thread.Sleep(1);
+            }
+        });
+
+        var frame = new Frame(Side, Side);
+        var ratios = new List<double>();
+        try
+        {
+            while (await rig.Camera.TryReadFrameAsync(frame))
+            {
+                if (ratios.Count == 15)
+                {
+                    // Halfway, make sure the control thread is really flipping while frames are made (a loaded machine may starve it).
+                    long shown = rig.Slm.PatternsShown;
+                    Assert.True(SpinWait.SpinUntil(() => rig.Slm.PatternsShown >= shown + 5, TimeSpan.FromSeconds(20)), "the control thread showed no patterns");
+                }
+
+                GroundTruthEmitter bead = Assert.Single(rig.Sample.LastFrameTruth);
+                (double sx, double sy, _) = SpotMoments.Widths(frame, rig.Profile.ToCameraModel(), bead.XNm, bead.YNm, halfWindowPx: 5);
+                ratios.Add(sx / sy);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await flipper;
+        }
+
+        Assert.Equal(30, ratios.Count);
+        Assert.All(ratios, r => Assert.True(r < 0.7 || r > 1.0 / 0.7, $"σx/σy = {r:F2}; all: {string.Join(", ", ratios.Select(x => x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}"));
+    }
+
+    [Fact]
     public async Task SlmCalibration_MapsGreyToPhase_SoTheSamePhaseAtAnotherGreyFor2PiImagesAlike()
     {
         // The same 1 rad astigmatism quantized for a panel whose 2π is grey 200, and for one whose 2π is 255.
