@@ -1,14 +1,18 @@
 using LiveSmlm.Core;
+using LiveSmlm.Simulation.Optics;
 
 namespace LiveSmlm.Simulation;
 
 /// <summary>
 /// The simulated rig's camera: a sample of blinking dyes, drifting, imaged through a Gaussian PSF onto a
 /// noisy sensor, frame by frame, with the ground truth of every frame alongside. Seeded and deterministic.
+/// With a phase pattern in the pupil (<see cref="PupilPhase"/>, an SLM's) the PSF is the pupil function's instead
+/// (<see cref="PupilPsfModel"/>: scalar Fourier optics, defocus with each emitter's z).
 /// </summary>
 /// <remarks>
 /// Called from one thread (IFrameSource). <see cref="ActivationPowerMw"/> and <see cref="ExcitationPowerMw"/>
-/// may be set from any thread; a frame reads each once at its start, so a change applies from the next frame.
+/// and <see cref="PupilPhase"/> may be set from any thread; a frame reads each once at its start, so a change
+/// applies from the next frame.
 /// Dye ids are 0 … Labels.Count − 1; fiducial beads follow them.
 /// Each frame is made on up to <see cref="MaxDegreeOfParallelism"/> cores: the photophysics and the list
 /// of emitters run on the calling thread, then each block of <see cref="CameraNoise.RowsPerBlock"/> rows
@@ -45,6 +49,9 @@ public sealed class SimulatedCamera : IFrameSource
     private long _renderIndex;
     private double _activationPowerMw;
     private double _excitationPowerMw;
+    private PupilPhaseMap? _pupilPhase;     // any thread writes; the camera thread reads it once per frame
+    private PupilPsfModel? _pupilModel;     // camera thread only: the model of the last non-flat pattern seen
+    private PupilPsfModel? _framePupil;     // camera thread only: this frame's model, null for the Gaussian PSF
     private long _nextIndex;
     private bool _disposed;
 
@@ -142,6 +149,21 @@ public sealed class SimulatedCamera : IFrameSource
     }
 
     /// <summary>
+    /// The phase pattern in the objective's pupil (an SLM's, mapped to radians), or null. Null or flat: the
+    /// Gaussian PSF of <see cref="Settings"/>' optics; otherwise the pupil-function PSF of the optics'
+    /// wavelength and NA, which replaces the Gaussian (and its astigmatic curves) until the pattern is flat again.
+    /// Settable from any thread; applies from the next frame. The PSF is recomputed only when the pattern's phases change.
+    /// </summary>
+    public PupilPhaseMap? PupilPhase
+    {
+        get => Volatile.Read(ref _pupilPhase);
+        set => Volatile.Write(ref _pupilPhase, value);
+    }
+
+    /// <summary>The pupil-function PSF the last frame was made with (null: the Gaussian), for tests and diagnostics; read on the camera's thread.</summary>
+    public PupilPsfModel? LastPupilPsf => _framePupil;
+
+    /// <summary>
     /// Stage drift applied to frame <paramref name="frame"/>, nm: the drift model at the middle of the
     /// frame's exposure, exactly the offset added to every emitter position in that frame.
     /// </summary>
@@ -174,6 +196,7 @@ public sealed class SimulatedCamera : IFrameSource
         double startS = index / _camera.FrameRateHz;
         double exposureS = _camera.ExposureMs / 1000;
         _ensemble.AdvanceFrame(startS, _camera.FramePeriodS, exposureS, ActivationPowerMw, _onTimes);
+        _framePupil = PupilModelFor(PupilPhase);
         ListEmitters(index, startS + (exposureS / 2));
 
         _renderIndex = index;
@@ -196,6 +219,22 @@ public sealed class SimulatedCamera : IFrameSource
     }
 
     public void Dispose() => _disposed = true;
+
+    // The calling thread: the pupil PSF for this frame's pattern, kept while the pattern's phases stay the same.
+    private PupilPsfModel? PupilModelFor(PupilPhaseMap? phase)
+    {
+        if (phase is null || phase.IsFlat)
+        {
+            return null;
+        }
+
+        if (_pupilModel is null || !_pupilModel.Phase.SameAs(phase))
+        {
+            _pupilModel = new PupilPsfModel(_optics.WavelengthNm, _optics.NumericalAperture, _camera.Model.PixelSizeNm, phase);
+        }
+
+        return _pupilModel;
+    }
 
     // The calling thread: this frame's truth and what to draw, in a fixed order (dyes by id, then beads).
     private void ListEmitters(long index, double midExposureS)
@@ -222,13 +261,14 @@ public sealed class SimulatedCamera : IFrameSource
         double z = label.ZNm + dz;
         double pixelNm = _camera.Model.PixelSizeNm;
         double sigmaY = _optics.SigmaYNm(z);
+        SampledPsf? sampled = _framePupil?.ForDepth(z);
 
-        // Rows the PSF may touch, one spare each side (GaussianPsf clips exactly); a block skips the rest.
-        double reachPx = GaussianPsf.SupportSigmas * sigmaY / pixelNm;
+        // Rows the PSF may touch, one spare each side (GaussianPsf and SampledPsf clip exactly); a block skips the rest.
+        double reachPx = sampled?.ReachPx ?? (GaussianPsf.SupportSigmas * sigmaY / pixelNm);
         double yPx = y / pixelNm;
         int firstRow = double.IsFinite(yPx) ? (int)Math.Clamp(Math.Floor(yPx - reachPx) - 1, -1, Height) : Height;
         int lastRow = double.IsFinite(yPx) ? (int)Math.Clamp(Math.Floor(yPx + reachPx) + 1, -1, Height) : -1;
-        _draws.Add(new PsfDraw(x, y, _optics.SigmaXNm(z), sigmaY, photons, firstRow, lastRow));
+        _draws.Add(new PsfDraw(x, y, _optics.SigmaXNm(z), sigmaY, photons, firstRow, lastRow, sampled));
 
         // A dye drifted off the sensor is not part of this frame's truth (its light that still
         // reaches the edge pixels is drawn all the same).
@@ -251,7 +291,11 @@ public sealed class SimulatedCamera : IFrameSource
         double pixelNm = _camera.Model.PixelSizeNm;
         foreach (ref readonly PsfDraw d in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_draws))
         {
-            if (d.LastRow >= rowStart && d.FirstRow < rowEnd)
+            if (d.LastRow >= rowStart && d.FirstRow < rowEnd && d.Sampled is { } sampled)
+            {
+                sampled.AddExpectedPhotons(_expected, Width, Height, d.XNm / pixelNm, d.YNm / pixelNm, d.Photons, rowStart, rowEnd);
+            }
+            else if (d.LastRow >= rowStart && d.FirstRow < rowEnd)
             {
                 GaussianPsf.AddExpectedPhotons(_expected, Width, Height, pixelNm, d.XNm, d.YNm, d.SigmaXNm, d.SigmaYNm, d.Photons, rowStart, rowEnd);
             }
@@ -265,5 +309,5 @@ public sealed class SimulatedCamera : IFrameSource
             ? value
             : throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite power ≥ 0 mW.");
 
-    private readonly record struct PsfDraw(double XNm, double YNm, double SigmaXNm, double SigmaYNm, double Photons, int FirstRow, int LastRow);
+    private readonly record struct PsfDraw(double XNm, double YNm, double SigmaXNm, double SigmaYNm, double Photons, int FirstRow, int LastRow, SampledPsf? Sampled);
 }

@@ -39,7 +39,8 @@ public sealed record LiveServerOptions
 /// <summary>
 /// The web server of `livesmlm live`: the page and shaders (static, confined to their folders), the feed
 /// (/ws: binary localizations and camera previews, JSON status), GET /api/status, POST /api/control/*,
-/// GET /api/export.png. Every /api and /ws request needs the token (401 otherwise, before anything runs).
+/// GET /api/export.png, and the SLM kiosk (/slm, /slm/pattern.png, /slm/version: read-only, no token). Every
+/// /api and /ws request needs the token (401 otherwise, before anything runs).
 /// </summary>
 public sealed class LiveServer : IAsyncDisposable
 {
@@ -158,6 +159,14 @@ public sealed class LiveServer : IAsyncDisposable
             return Control(() => _session.SetRecording(RequireBool(body, "on")));
         });
         _app.MapGet("/api/export.png", (HttpContext c) => ExportPng(c));
+        // The SLM kiosk (read-only, no token: a browser on the SLM's monitor shows it; see docs/live-view.md).
+        _app.MapGet("/slm", (HttpContext c) => ServeFileAsync(c, StaticFiles.Resolve(_options.WebRoot, "slm.html")));
+        _app.MapGet("/slm/pattern.png", SlmPattern);
+        _app.MapGet("/slm/version", (HttpContext c) =>
+        {
+            NoCache(c.Response);
+            return Results.Json(new { version = _session.Slm.Version, width_px = _session.Slm.WidthPx, height_px = _session.Slm.HeightPx }, LiveStatus.Json);
+        });
         _app.Map("/ws", FeedAsync);
         // Everything no endpoint claimed is a static file (MapFallback would skip names with a dot).
         _app.Use(async (context, next) =>
@@ -287,6 +296,23 @@ public sealed class LiveServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The pattern on the SLM as 8-bit grey PNG; its ETag is the SLM's pattern version (304 when the browser has it).</summary>
+    private IResult SlmPattern(HttpContext context)
+    {
+        (byte[] png, long version) = _session.Slm.PngWithVersion();
+        string etag = string.Create(CultureInfo.InvariantCulture, $"\"slm-{version}\"");
+        NoCache(context.Response);
+        context.Response.Headers.ETag = etag;
+        context.Response.Headers["X-Slm-Version"] = version.ToString(CultureInfo.InvariantCulture);
+        return context.Request.Headers.IfNoneMatch.Contains(etag) ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(png, "image/png");
+    }
+
+    private static void NoCache(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Content-Type-Options"] = "nosniff";
+    }
+
     private async Task ServeStaticAsync(HttpContext context)
     {
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
@@ -302,6 +328,12 @@ public sealed class LiveServer : IAsyncDisposable
             _ when path.StartsWith("/shaders/", StringComparison.Ordinal) => StaticFiles.Resolve(_options.ShaderRoot, path["/shaders/".Length..]),
             _ => StaticFiles.Resolve(_options.WebRoot, path.TrimStart('/')),
         };
+        await ServeFileAsync(context, file).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a file resolved by <see cref="StaticFiles.Resolve"/> (404 for null), never cached without revalidation.</summary>
+    private static async Task ServeFileAsync(HttpContext context, string? file)
+    {
         if (file is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -309,8 +341,7 @@ public sealed class LiveServer : IAsyncDisposable
         }
 
         context.Response.ContentType = StaticFiles.ContentType(file);
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        NoCache(context.Response);
         await context.Response.SendFileAsync(file).ConfigureAwait(false);
     }
 

@@ -6,6 +6,7 @@ using LiveSmlm.Acquisition.Session;
 using LiveSmlm.Devices;
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.Devices.Simulated;
+using LiveSmlm.Devices.Slm;
 
 namespace LiveSmlm.Web;
 
@@ -115,6 +116,9 @@ public sealed class LiveSession : IDisposable
             }
         }
     }
+
+    /// <summary>The rig's phase SLM: what the /slm kiosk page shows (the session's runs drive it; it sits in the simulated pupil).</summary>
+    public DisplaySlm Slm => _rig.Slm;
 
     /// <summary>Emitted power of the activation (405 nm) lasers, mW.</summary>
     public double ActivationPowerMw() => _rig.Lasers.Where(l => l.Role == LaserProfile.ActivationRole).Sum(l => l.EmittedPowerMw);

@@ -121,6 +121,8 @@ public sealed class HardwareProfileTests : IDisposable
     [InlineData("\"exhaustedWindows\": 25", "\"exhaustedWindows\": 0", "feedback.exhaustedWindows = 0", "[1, 1000000]")]
     [InlineData("\"setpointLocalizationsPerFrame\": 18", "\"laser\": \"488\", \"setpointLocalizationsPerFrame\": 18", "feedback.laser = \"488\"", "\"405\" | \"640\"")]
     [InlineData("\"feedback\": {", "\"monitoring\": { \"frcPixelNm\": 0 }, \"feedback\": {", "monitoring.frcPixelNm = 0", "[1, 1000]")]
+    [InlineData("\"feedback\": {", "\"slm\": { \"grayFor2Pi\": 300 }, \"feedback\": {", "slm.grayFor2Pi = 300", "[1, 255]")]
+    [InlineData("\"feedback\": {", "\"slm\": { \"widthPx\": 0 }, \"feedback\": {", "slm.widthPx = 0", "[1, 8192] px")]
     public void BadFeedbackOrMonitoringField_IsRejectedWithFieldPathAndAllowedRange(string original, string replacement, string field, string range)
     {
         string path = WriteVariant("simulated-feedback.json", original, replacement);
@@ -143,6 +145,18 @@ public sealed class HardwareProfileTests : IDisposable
         JsonElement defs = schema.RootElement.GetProperty("$defs");
         Assert.False(defs.GetProperty("feedback").GetProperty("additionalProperties").GetBoolean());
         Assert.False(defs.GetProperty("monitoring").GetProperty("additionalProperties").GetBoolean());
+    }
+
+    [Fact]
+    public void SlmSection_IsReadAndHeldInTheSchema()
+    {
+        string path = WriteVariant("simulated-storm.json", "\"optics\": {", "\"slm\": { \"widthPx\": 1920, \"heightPx\": 1152, \"grayFor2Pi\": 214 },\n  \"optics\": {");
+
+        HardwareProfile profile = HardwareProfile.Load(path);
+
+        Assert.Equal(new SlmProfile { WidthPx = 1920, HeightPx = 1152, GrayFor2Pi = 214 }, profile.Slm);
+        using JsonDocument text = JsonDocument.Parse(File.ReadAllText(path), Lenient);
+        Assert.Empty(Schema().Check(text.RootElement));
     }
 
     [Fact]

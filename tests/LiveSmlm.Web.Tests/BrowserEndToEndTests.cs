@@ -11,28 +11,19 @@ namespace LiveSmlm.Web.Tests;
 /// </summary>
 public class BrowserEndToEndTests
 {
-    /// <summary>Where scripts/test.sh's apt-get puts Debian's chromium.</summary>
-    public const string Chromium = "/usr/bin/chromium";
-
     /// <summary>The whole test stays within this (start-up, acquisition, the waits).</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(150);
 
     [SkippableFact]
     public async Task Page_StartedFromTheBrowser_GrowsTheSuperResolutionImageAndPlotsLocalizations()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/test.sh installs Debian's chromium with apt-get; run it (or apt-get install chromium).");
+        HeadlessChromium.SkipUnlessInstalled();
         using var deadline = new CancellationTokenSource(Budget);
 
         // A 128 × 128 field at 30 frames/s: light enough for a heavily shared 2-core machine, big enough to show structure.
         await using LiveRig rig = await LiveRig.StartAsync(LiveRig.Storm(sidePx: 128, frameRateHz: 30));
         using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Timeout = 30_000,
-            Args = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
-        });
+        await using IBrowser browser = await HeadlessChromium.LaunchAsync(playwright);
         IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
         var console = new List<string>();
         page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.Web;
+using Microsoft.Playwright;
 
 namespace LiveSmlm.Web.Tests;
 
@@ -89,4 +90,22 @@ internal sealed class LiveRig : IAsyncDisposable
         await Server.DisposeAsync();
         Session.Dispose();
     }
+}
+
+/// <summary>Debian's chromium, headless, driven by Playwright through ExecutablePath (WebGL2 on SwiftShader); Playwright's own browsers are never downloaded.</summary>
+internal static class HeadlessChromium
+{
+    /// <summary>Where scripts/test.sh's apt-get puts Debian's chromium.</summary>
+    public const string Path = "/usr/bin/chromium";
+
+    public static void SkipUnlessInstalled() =>
+        Skip.IfNot(File.Exists(Path), $"{Path} is missing: scripts/test.sh installs Debian's chromium with apt-get; run it (or apt-get install chromium).");
+
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Path,
+        Headless = true,
+        Timeout = 30_000,
+        Args = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
+    });
 }

@@ -36,6 +36,9 @@ public sealed record HardwareProfile
 
     public required IReadOnlyList<LaserProfile> Lasers { get; init; }
 
+    /// <summary>The phase SLM (size, grey level for 2π); null: a 512 × 512 panel, 255 for 2π.</summary>
+    public SlmProfile? Slm { get; init; }
+
     /// <summary>A real trigger box; null for the simulated one.</summary>
     public TriggerDeviceProfile? Trigger { get; init; }
 
@@ -126,6 +129,7 @@ public sealed record HardwareProfile
                 SettingValidation.NotNull(Lasers[i], laser).Validate(laser);
             }
 
+            Slm?.Validate("slm");
             Trigger?.Validate("trigger");
             var ports = Lasers.Select((l, i) => (Port: l.Device?.Port, Path: SettingValidation.Join(SettingValidation.Index("lasers", i), "device.port")))
                 .Append((Port: Trigger?.Port, Path: "trigger.port"))

@@ -1,5 +1,6 @@
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.Simulation;
+using LiveSmlm.Simulation.Optics;
 
 namespace LiveSmlm.Devices.Simulated;
 
@@ -10,6 +11,9 @@ namespace LiveSmlm.Devices.Simulated;
 /// <remarks>
 /// The lasers write their emitted power into the sample at once (any thread; <see cref="SimulatedCamera"/>
 /// reads the powers once at the start of each frame, so a change applies from the next frame that starts).
+/// The SLM sits in the pupil: each pattern it shows, mapped back to phase with the profile's grey level for 2π,
+/// becomes the camera's pupil phase (<see cref="SimulatedCamera.PupilPhase"/>), so from the next frame the sample
+/// is imaged through the pupil-function PSF of that pattern (a flat pattern: the Gaussian PSF, as without an SLM).
 /// Lasers of one role add up: the sample's 405 nm power is the sum of the activation lasers' emitted
 /// power, its excitation power the sum of the excitation lasers'. Lasers start with emission off.
 /// </remarks>
@@ -31,12 +35,10 @@ public sealed class SimulatedRig : IDisposable
             .ToArray();
         ApplyLaserPowers();
         Camera = new SimulatedRigCamera(this, profile.Camera, clock);
-        Slm = new SimulatedSlm("slm", DefaultSlmSizePx, DefaultSlmSizePx);
+        SlmProfile slm = profile.Slm ?? new SlmProfile();
+        Slm = new SimulatedSlm("slm", slm.WidthPx, slm.HeightPx, slm.GrayFor2Pi, ApplyPupilPhase);
         Trigger = new SimulatedTrigger("trigger", 4, new VoltageRange(0, 10), 16);
     }
-
-    /// <summary>A 512 × 512 phase SLM; the profile has no SLM section yet.</summary>
-    public const int DefaultSlmSizePx = 512;
 
     public HardwareProfile Profile { get; }
 
@@ -86,6 +88,16 @@ public sealed class SimulatedRig : IDisposable
             Volatile.Write(ref _sample, sample);
             old.Dispose();
             ApplyLaserPowersLocked();
+            sample.PupilPhase = Slm.PupilPhase;
+        }
+    }
+
+    // On the SLM's lock (its callback): takes only the rig's lock, which never waits on the SLM.
+    private void ApplyPupilPhase(PupilPhaseMap phase)
+    {
+        lock (_lock)
+        {
+            _sample.PupilPhase = phase;
         }
     }
 

@@ -101,6 +101,7 @@ public class DisplaySlm : ISlm
             phase.CopyTo(_phase);
             _png = null;
             Interlocked.Increment(ref _version);
+            OnShown(_phase);
         }
     }
 
@@ -114,7 +115,10 @@ public class DisplaySlm : ISlm
     }
 
     /// <summary>The pattern as an 8-bit grey PNG (encoded once per pattern).</summary>
-    public byte[] Png()
+    public byte[] Png() => PngWithVersion().Png;
+
+    /// <summary>The PNG and the <see cref="Version"/> it shows, read together (a pattern shown meanwhile cannot split them).</summary>
+    public (byte[] Png, long Version) PngWithVersion()
     {
         lock (_lock)
         {
@@ -125,7 +129,7 @@ public class DisplaySlm : ISlm
                 _png = stream.ToArray();
             }
 
-            return _png;
+            return (_png, Interlocked.Read(ref _version));
         }
     }
 
@@ -145,6 +149,11 @@ public class DisplaySlm : ISlm
 
     /// <summary>Runs under the lock once a ShowPhase call is validated, before the pattern is stored; an exception leaves the old pattern.</summary>
     protected virtual void OnShowing()
+    {
+    }
+
+    /// <summary>Runs under the lock once a pattern is stored, with it (valid during the call only).</summary>
+    protected virtual void OnShown(ReadOnlySpan<byte> phase)
     {
     }
 }

@@ -22,14 +22,105 @@ public static class PupilPsf
     public static double[] Compute(double wavelengthNm, double numericalAperture, double sampleNm, int fftSize, Func<double, double, double> phase)
     {
         ArgumentNullException.ThrowIfNull(phase);
+        double radius = PupilRadiusSamples(wavelengthNm, numericalAperture, sampleNm, fftSize);
+        var field = new Complex[fftSize * fftSize];
+        ForEachPupilSample(fftSize, radius, (i, rho, theta) => field[i] = Complex.FromPolarCoordinates(1, phase(rho, theta)));
+        return Intensity(field, fftSize);
+    }
+
+    /// <summary>The PSF of a sum of Zernike modes (radians).</summary>
+    public static double[] Compute(double wavelengthNm, double numericalAperture, double sampleNm, int fftSize, IReadOnlyList<ZernikeMode> modes) =>
+        Compute(wavelengthNm, numericalAperture, sampleNm, fftSize, (rho, theta) => Zernike.Phase(modes, rho, theta));
+
+    /// <summary>
+    /// The PSF for an 8-bit phase image shown on an SLM in a plane conjugate to the pupil: the pupil
+    /// (diameter = the shorter side) is inscribed in the image's centre; grey <paramref name="grayFor2Pi"/> is a 2π delay.
+    /// The SLM is sampled as <see cref="SamplePupil"/> does.
+    /// </summary>
+    public static double[] ComputeFromSlm(double wavelengthNm, double numericalAperture, double sampleNm, int fftSize, ReadOnlySpan<byte> phase8, int widthPx, int heightPx, int grayFor2Pi, Func<double, double, double>? extraPhase = null)
+    {
+        if (phase8.Length != widthPx * heightPx)
+        {
+            throw new ArgumentException($"The SLM image has {phase8.Length} pixels, not {widthPx}×{heightPx}.", nameof(phase8));
+        }
+
+        double radius = PupilRadiusSamples(wavelengthNm, numericalAperture, sampleNm, fftSize);
+        Complex[] field = SamplePupil(PupilPhaseMap.FromGray(phase8, widthPx, heightPx, grayFor2Pi), fftSize, radius);
+        if (extraPhase is not null)
+        {
+            ForEachPupilSample(fftSize, radius, (i, rho, theta) => field[i] *= Complex.FromPolarCoordinates(1, extraPhase(rho, theta)));
+        }
+
+        return Intensity(field, fftSize);
+    }
+
+    /// <summary>
+    /// The pupil radius in frequency samples, NA·fftSize·sampleNm/λ, checked to lie in [4, fftSize/2]
+    /// (sampling finer than the Nyquist λ/(2 NA), and at least 4 samples across the pupil's radius).
+    /// </summary>
+    public static double PupilRadiusSamples(double wavelengthNm, double numericalAperture, double sampleNm, int fftSize)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(fftSize, 16);
-        double radius = numericalAperture * fftSize * sampleNm / wavelengthNm;   // pupil radius in frequency samples
-        if (radius < 4 || radius > fftSize / 2.0)
+        double radius = numericalAperture * fftSize * sampleNm / wavelengthNm;
+        if (!(radius >= 4) || radius > fftSize / 2.0)
         {
             throw new ArgumentOutOfRangeException(nameof(sampleNm), sampleNm, $"The pupil spans {radius:G3} frequency samples; choose sampleNm and fftSize so that 4 ≤ NA·fftSize·sampleNm/λ ≤ fftSize/2 (sampling finer than the Nyquist λ/(2 NA)).");
         }
 
+        return radius;
+    }
+
+    /// <summary>
+    /// The pupil field e^{iφ} of a phase image on the <paramref name="fftSize"/>² frequency grid (pupil radius
+    /// <paramref name="radius"/> samples, centred at fftSize/2; 0 outside): each frequency sample is the mean of
+    /// e^{iφ} over the image pixels whose centres fall nearest to it (so a phase finer than the grid, such as a
+    /// blazed grating's, averages out of the zero order), or the nearest pixel's where none falls (an image coarser than the grid).
+    /// </summary>
+    public static Complex[] SamplePupil(PupilPhaseMap map, int fftSize, double radius)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        int w = map.WidthPx, h = map.HeightPx, half = fftSize / 2;
+        double r = Math.Min(w, h) / 2.0;
+        var sum = new Complex[fftSize * fftSize];
+        var count = new int[fftSize * fftSize];
+        ReadOnlySpan<double> phase = map.PhaseRad;
+        for (int y = 0; y < h; y++)
+        {
+            double fy = (y + 0.5 - (h / 2.0)) / r * radius;
+            int v = half + (int)Math.Round(fy);
+            for (int x = 0; x < w; x++)
+            {
+                double fx = (x + 0.5 - (w / 2.0)) / r * radius;
+                int u = half + (int)Math.Round(fx);
+                if ((fx * fx) + (fy * fy) <= radius * radius && u >= 0 && u < fftSize && v >= 0 && v < fftSize)
+                {
+                    sum[(v * fftSize) + u] += Complex.FromPolarCoordinates(1, phase[(y * w) + x]);
+                    count[(v * fftSize) + u]++;
+                }
+            }
+        }
+
         var field = new Complex[fftSize * fftSize];
+        ForEachPupilSample(fftSize, radius, (i, rho, theta) =>
+        {
+            if (count[i] > 0)
+            {
+                field[i] = sum[i] / count[i];
+            }
+            else
+            {
+                int x = Math.Clamp((int)Math.Floor((w / 2.0) + (rho * r * Math.Cos(theta))), 0, w - 1);
+                int y = Math.Clamp((int)Math.Floor((h / 2.0) + (rho * r * Math.Sin(theta))), 0, h - 1);
+                field[i] = Complex.FromPolarCoordinates(1, map.PhaseRad[(y * w) + x]);
+            }
+        });
+        return field;
+    }
+
+    /// <summary>Calls <paramref name="sample"/>(index, ρ, θ) for every frequency sample inside the pupil (ρ ≤ 1).</summary>
+    public static void ForEachPupilSample(int fftSize, double radius, Action<int, double, double> sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
         int half = fftSize / 2;
         for (int v = 0; v < fftSize; v++)
         {
@@ -39,9 +130,19 @@ public static class PupilPsf
                 double rho = Math.Sqrt((fx * fx) + (fy * fy)) / radius;
                 if (rho <= 1)
                 {
-                    field[(v * fftSize) + u] = Complex.FromPolarCoordinates(1, phase(rho, Math.Atan2(fy, fx)));
+                    sample((v * fftSize) + u, rho, Math.Atan2(fy, fx));
                 }
             }
+        }
+    }
+
+    /// <summary>|FFT(field)|², centred (the pupil's centre at fftSize/2 maps to the PSF's at fftSize/2), normalized to sum 1. Overwrites <paramref name="field"/>.</summary>
+    public static double[] Intensity(Complex[] field, int fftSize)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (fftSize % 2 != 0 || field.Length != fftSize * fftSize)
+        {
+            throw new ArgumentException($"The field holds {field.Length} samples; an even fftSize² ({fftSize}²) is needed.", nameof(field));
         }
 
         // Centred transform: shift, FFT, shift back, so the PSF sits at (half, half).
@@ -56,38 +157,17 @@ public static class PupilPsf
             sum += psf[i];
         }
 
+        if (!(sum > 0))
+        {
+            throw new ArgumentException("The pupil field is zero everywhere (no light passes): the PSF is undefined.", nameof(field));
+        }
+
         for (int i = 0; i < psf.Length; i++)
         {
             psf[i] /= sum;
         }
 
         return psf;
-    }
-
-    /// <summary>The PSF of a sum of Zernike modes (radians).</summary>
-    public static double[] Compute(double wavelengthNm, double numericalAperture, double sampleNm, int fftSize, IReadOnlyList<ZernikeMode> modes) =>
-        Compute(wavelengthNm, numericalAperture, sampleNm, fftSize, (rho, theta) => Zernike.Phase(modes, rho, theta));
-
-    /// <summary>
-    /// The PSF for an 8-bit phase image shown on an SLM in a plane conjugate to the pupil: the pupil
-    /// (diameter = the shorter side) is inscribed in the image's centre; grey <paramref name="grayFor2Pi"/> is a 2π delay.
-    /// </summary>
-    public static double[] ComputeFromSlm(double wavelengthNm, double numericalAperture, double sampleNm, int fftSize, ReadOnlySpan<byte> phase8, int widthPx, int heightPx, int grayFor2Pi, Func<double, double, double>? extraPhase = null)
-    {
-        if (phase8.Length != widthPx * heightPx)
-        {
-            throw new ArgumentException($"The SLM image has {phase8.Length} pixels, not {widthPx}×{heightPx}.", nameof(phase8));
-        }
-
-        byte[] copy = phase8.ToArray();
-        double r = Math.Min(widthPx, heightPx) / 2.0;
-        double radPerGray = 2 * Math.PI / grayFor2Pi;
-        return Compute(wavelengthNm, numericalAperture, sampleNm, fftSize, (rho, theta) =>
-        {
-            int x = Math.Clamp((int)((widthPx / 2.0) + (rho * r * Math.Cos(theta))), 0, widthPx - 1);
-            int y = Math.Clamp((int)((heightPx / 2.0) + (rho * r * Math.Sin(theta))), 0, heightPx - 1);
-            return (copy[(y * widthPx) + x] * radPerGray) + (extraPhase?.Invoke(rho, theta) ?? 0);
-        });
     }
 
     // MathNet's managed provider has no multi-dimensional FFT: rows, then columns, with the 1-D one.
