@@ -86,6 +86,37 @@ print(c["format"], c["zMinNm"], c["zMaxNm"], c["quality"]["beadsUsed"], len(p["X
         Assert.True(lateral < 25, json);
     }
 
+    [Fact]
+    public void Bench_CompareCpuWithCalibration_GpuCodeOnIlgpuCpuGivesTheCpuEnginesZ()
+    {
+        using var dir = new TempDir();
+        string beads = dir.File("beads.ome.tif"), calib = dir.File("calib.json");
+        WriteBeadStack(beads);
+        (int code, _, string err) = CliRunner.Run(["calibrate-3d", "--stack", beads, "--z-step-nm", "20", "--out", calib, .. CameraArgs]);
+        Assert.True(code == 0, err);
+
+        (code, string stdout, err) = CliRunner.Run("bench", "--engine", "ilgpu-cpu", "--compare-cpu", "--calibration", calib, "--frame-size", "96", "--emitters", "8");
+        Assert.True(code == 0, err + stdout);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        long cpu = json.RootElement.GetProperty("cpu_localizations").GetInt64();
+        Assert.True(cpu >= 12, stdout); // 2 frames × 8 well-separated emitters (σ 130 nm: near focus for this lens)
+        Assert.Equal(cpu, json.RootElement.GetProperty("engine_localizations").GetInt64());
+        Assert.Equal(cpu, json.RootElement.GetProperty("matched").GetInt64());
+        Assert.True(json.RootElement.GetProperty("max_z_difference_nm").GetDouble() <= 0.1, stdout);
+        Assert.True(json.RootElement.GetProperty("equivalent").GetBoolean(), stdout);
+    }
+
+    [Fact]
+    public void Bench_CalibrationWithoutCompareCpu_IsBadInput()
+    {
+        using var dir = new TempDir();
+        string calib = dir.File("calib.json");
+        File.WriteAllText(calib, "{}");
+        (int code, _, string err) = CliRunner.Run("bench", "--engine", "cpu", "--calibration", calib);
+        Assert.Equal(2, code);
+        Assert.Contains("--calibration applies to --compare-cpu", err, StringComparison.Ordinal);
+    }
+
     private static double Crossing()
     {
         double lo = Optics.CxNm, hi = Optics.CyNm;
