@@ -46,19 +46,7 @@ public abstract partial class AcceleratorTests
         bool ideal = setup == "ideal";
         (LocalizerSettings settings, List<Frame> frames, List<(TrueEmitter Emitter, double ZNm)> truth, float[] coefficients) =
             Stack3D(psf, setup, frames: ideal ? 20 : 6, seed: psf == "spline" ? 41 : 40);
-        using GpuLocalizer gpu = Open(settings, 4);
-
-        var onDevice = new List<Localization>();
-        var onCpu = new List<Localization>();
-        gpu.Localize(frames, onDevice);
-        var cpu = new CpuLocalizer(settings);
-        cpu.Localize(frames, onCpu);
-
-        Assert.NotEmpty(onCpu);
-        Assert.Equal(onCpu.Count, onDevice.Count);
-        Assert.Equal(cpu.Detections, gpu.Detections);
-        Assert.Equal(cpu.FitsAttempted, gpu.FitsAttempted);
-        Assert.Equal(cpu.Rejections.Total, gpu.Rejections.Total);
+        (List<Localization> onDevice, List<Localization> onCpu) = LocalizeOnBothEngines(settings, frames, 4);
         const double pixelNm = 100;
         for (int i = 0; i < onCpu.Count; i++)
         {
