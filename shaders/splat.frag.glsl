@@ -1,10 +1,12 @@
 #version 300 es
 // Splat accumulation, fragment stage: the Gaussian of unit total mass sampled at this pixel, added to the
-// float accumulation texture (blend ONE, ONE). The texture then holds localizations per texture pixel.
+// float accumulation texture (blend ONE, ONE). The texture then holds localizations per texture pixel in .r
+// and, for 3D, Σ weight × t (t = the depth scaled to the colouring's range) in .g, so .g/.r is the mean depth.
 precision highp float;
 
 in float v_sigma_px;
 in float v_point_px;
+in float v_depth_t;
 out vec4 o_density;
 
 const float TWO_PI = 6.283185307179586;
@@ -16,5 +18,6 @@ void main() {
     if (r2 > 9.0 * s2) {
         discard;   // outside ±3σ, as the server's renderer truncates
     }
-    o_density = vec4(exp(-0.5 * r2 / s2) / (TWO_PI * s2), 0.0, 0.0, 1.0);
+    float w = exp(-0.5 * r2 / s2) / (TWO_PI * s2);
+    o_density = vec4(w, w * v_depth_t, 0.0, 1.0);
 }

@@ -62,7 +62,6 @@ public static class GpuEngine
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        RefuseThreeD(settings, "gpu");
         if (!IsCudaAvailable(out _))
         {
             throw new EngineUnavailableException("gpu", NoCudaReason);
@@ -86,7 +85,6 @@ public static class GpuEngine
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        RefuseThreeD(settings, "ilgpu-cpu");
         Context context = Context.Create(builder => EngineSettings(builder).CPU());
         try
         {
@@ -117,15 +115,6 @@ public static class GpuEngine
     }
 
     // The localizer owns both from here on; if its constructor throws, release them here.
-    // The 3D models (Emitter3D over AstigmaticGaussianModel / SplinePsfModel) are ILGPU-compatible, but no kernel launches them yet.
-    private static void RefuseThreeD(LocalizerSettings settings, string engine)
-    {
-        if (settings.Is3D)
-        {
-            throw new NotSupportedException($"engine '{engine}' has no 3D kernels yet: fit with a 3D calibration on the CPU engine (--engine cpu).");
-        }
-    }
-
     private static GpuLocalizer Create(LocalizerSettings settings, Context context, Accelerator accelerator, int framesPerLaunch)
     {
         try

@@ -14,6 +14,9 @@ public static class FeedMessages
 {
     public const byte Version = 1;
 
+    /// <summary>Version of a localizations message whose records carry z (3D): <see cref="LocalizationRecord3DBytes"/> each.</summary>
+    public const byte Version3D = 2;
+
     /// <summary>Kind byte of a message of new localizations.</summary>
     public const byte LocalizationsKind = 1;
 
@@ -24,6 +27,9 @@ public static class FeedMessages
 
     /// <summary>x nm, y nm, precision nm (f32 each), frame (u32).</summary>
     public const int LocalizationRecordBytes = 16;
+
+    /// <summary>As <see cref="LocalizationRecordBytes"/>, then z nm (f32; NaN when that localization has none).</summary>
+    public const int LocalizationRecord3DBytes = 20;
 
     public const int CameraHeaderBytes = 32;
 
@@ -37,6 +43,7 @@ public static class FeedMessages
     /// Encodes localizations [<paramref name="start"/>, start + count) of <paramref name="locs"/>:
     /// header (kind, version, 2 reserved bytes, u32 count, i64 first frame of the batch, u32 frames in the batch,
     /// 4 reserved bytes; 24 bytes) then count records. The precision is the mean of the lateral uncertainties (NaN when unknown).
+    /// When any localization carries z the message is <see cref="Version3D"/> and each record ends with z.
     /// </summary>
     public static byte[] Localizations(ReadOnlySpan<Localization> locs, long firstFrame, int frameCount)
     {
@@ -45,10 +52,17 @@ public static class FeedMessages
             throw new ArgumentException($"{locs.Length} localizations do not fit in one message; at most {MaxLocalizationsPerMessage} (split the batch).", nameof(locs));
         }
 
-        var bytes = new byte[LocalizationsHeaderBytes + (locs.Length * LocalizationRecordBytes)];
+        bool depth = false;
+        foreach (ref readonly Localization loc in locs)
+        {
+            depth |= loc.Has3D;
+        }
+
+        int record = depth ? LocalizationRecord3DBytes : LocalizationRecordBytes;
+        var bytes = new byte[LocalizationsHeaderBytes + (locs.Length * record)];
         Span<byte> s = bytes;
         s[0] = LocalizationsKind;
-        s[1] = Version;
+        s[1] = depth ? Version3D : Version;
         BinaryPrimitives.WriteUInt32LittleEndian(s[4..], (uint)locs.Length);
         BinaryPrimitives.WriteInt64LittleEndian(s[8..], firstFrame);
         BinaryPrimitives.WriteUInt32LittleEndian(s[16..], (uint)frameCount);
@@ -59,7 +73,12 @@ public static class FeedMessages
             BinaryPrimitives.WriteSingleLittleEndian(s[(o + 4)..], loc.YNm);
             BinaryPrimitives.WriteSingleLittleEndian(s[(o + 8)..], 0.5f * (loc.UncertaintyXNm + loc.UncertaintyYNm));
             BinaryPrimitives.WriteUInt32LittleEndian(s[(o + 12)..], (uint)loc.Frame);
-            o += LocalizationRecordBytes;
+            if (depth)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(s[(o + 16)..], loc.ZNm);
+            }
+
+            o += record;
         }
 
         return bytes;

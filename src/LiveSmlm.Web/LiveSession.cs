@@ -35,6 +35,11 @@ public sealed record LiveSessionOptions
     /// <summary>How long Stop waits for the run to drain and finish (the end-of-run drift estimate included).</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>3D calibration: runs fit z with <see cref="Psf3D"/>, and the page colours by depth over its z range (render.png's).</summary>
+    public Localization.PsfCalibration3D? Calibration3D { get; init; }
+
+    public Localization.Psf3DModel Psf3D { get; init; } = Localization.Psf3DModel.Gauss3D;
+
     /// <summary>How often a camera frame is copied for the preview.</summary>
     public TimeSpan PreviewInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }
@@ -152,6 +157,8 @@ public sealed class LiveSession : IDisposable
                 Record = Recording,
                 OutDir = _recordingFolder,
                 Engine = Options.Engine,
+                Calibration3D = Options.Calibration3D,
+                Psf3D = Options.Psf3D,
                 AsFastAsPossible = Options.AsFastAsPossible,
                 ExtraSinks = [new SinkChannel(new LiveViewSink(View, _preview), 4, BoundedChannelFullMode.Wait)],
                 PreviewFrame = _preview.Offer,
@@ -318,6 +325,7 @@ public sealed class LiveSession : IDisposable
                 FieldWidthNm = FieldWidthNm,
                 FieldHeightNm = FieldHeightNm,
                 CameraPixelNm = Profile.Camera.PixelSizeNm,
+                DepthRangeNm = Options.Calibration3D is { } c ? [c.ZMinNm, c.ZMaxNm] : null,
                 StoredLocalizations = View.Store.Count,
                 UnstoredLocalizations = View.Unstored,
                 ViewGapFrames = View.GapFrames,

@@ -73,6 +73,9 @@ public sealed record LiveStatus
 
     public double CameraPixelNm { get; init; }
 
+    /// <summary>[z min, z max] nm of the depth colouring (the calibration's usable range, as render.png); null for 2D.</summary>
+    public IReadOnlyList<double>? DepthRangeNm { get; init; }
+
     public long StoredLocalizations { get; init; }
 
     public long UnstoredLocalizations { get; init; }

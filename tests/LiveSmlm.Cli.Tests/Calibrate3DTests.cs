@@ -19,10 +19,12 @@ public sealed class Calibrate3DTests
     private static readonly AstigmatismSettings Optics = new() { Sigma0XNm = 115, Sigma0YNm = 120, CxNm = -250, CyNm = 250, DNm = 400, Ax = 0.1, Bx = 0.05, Ay = -0.1, By = 0.04 };
     private static readonly string[] CameraArgs = ["--pixel-size-nm", "100", "--baseline-adu", "100", "--electrons-per-adu", "0.5", "--qe", "0.9", "--read-noise-e", "1.5"];
 
+    // ilgpu-cpu: the GPU engine's kernels (Fit3DKernels) on ILGPU's CPU accelerator, on the simulator's data.
     [Theory]
-    [InlineData("spline")]
-    [InlineData("gauss3d")]
-    public void Calibrate3D_ThenAnalyzeWithCalibration_WritesZAndUncertaintyZAndFindsZ(string psf)
+    [InlineData("spline", "auto")]
+    [InlineData("gauss3d", "auto")]
+    [InlineData("spline", "ilgpu-cpu")]
+    public void Calibrate3D_ThenAnalyzeWithCalibration_WritesZAndUncertaintyZAndFindsZ(string psf, string engine)
     {
         using var dir = new TempDir();
         string beads = dir.File("beads.ome.tif");
@@ -59,7 +61,7 @@ print(c["format"], c["zMinNm"], c["zMaxNm"], c["quality"]["beadsUsed"], len(p["X
         string stack = dir.File("emitters.ome.tif"), truth = dir.File("truth.csv");
         WriteEmitterStack(stack, truth, crossing);
         string outDir = Path.Combine(dir.Path, "out");
-        (code, _, err) = CliRunner.Run(["analyze", stack, "--out", outDir, "--calibration", calib, "--psf", psf, "--engine", "auto", .. CameraArgs]);
+        (code, _, err) = CliRunner.Run(["analyze", stack, "--out", outDir, "--calibration", calib, "--psf", psf, "--engine", engine, .. CameraArgs]);
         Assert.True(code == 0, err);
 
         string header = EndToEndTests.RunTool("python3", "-c", "import csv, sys; r = csv.reader(open(sys.argv[1])); print('|'.join(next(r))); print(sum(1 for _ in r))", Path.Combine(outDir, "locs.csv"));
@@ -76,12 +78,43 @@ print(c["format"], c["zMinNm"], c["zMaxNm"], c["quality"]["beadsUsed"], len(p["X
         double recall = result.RootElement.GetProperty("recall").GetDouble();
         double axial = result.RootElement.GetProperty("rmse_axial_nm").GetDouble();
         double lateral = result.RootElement.GetProperty("rmse_lateral_nm").GetDouble();
-        Console.WriteLine($"{psf}: {json.Trim()}");
+        Console.WriteLine($"{psf} on {engine}: {json.Trim()}");
         Assert.True(recall > 0.9, json);
 
         // 3000 photons on 10/px: √CRLB_z is 20–35 nm over ±500 nm for this lens; the RMSE must stay near it.
         Assert.True(axial < 45, json);
         Assert.True(lateral < 25, json);
+    }
+
+    [Fact]
+    public void Bench_CompareCpuWithCalibration_GpuCodeOnIlgpuCpuGivesTheCpuEnginesZ()
+    {
+        using var dir = new TempDir();
+        string beads = dir.File("beads.ome.tif"), calib = dir.File("calib.json");
+        WriteBeadStack(beads);
+        (int code, _, string err) = CliRunner.Run(["calibrate-3d", "--stack", beads, "--z-step-nm", "20", "--out", calib, .. CameraArgs]);
+        Assert.True(code == 0, err);
+
+        (code, string stdout, err) = CliRunner.Run("bench", "--engine", "ilgpu-cpu", "--compare-cpu", "--calibration", calib, "--frame-size", "96", "--emitters", "8");
+        Assert.True(code == 0, err + stdout);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        long cpu = json.RootElement.GetProperty("cpu_localizations").GetInt64();
+        Assert.True(cpu >= 12, stdout); // 2 frames × 8 well-separated emitters (σ 130 nm: near focus for this lens)
+        Assert.Equal(cpu, json.RootElement.GetProperty("engine_localizations").GetInt64());
+        Assert.Equal(cpu, json.RootElement.GetProperty("matched").GetInt64());
+        Assert.True(json.RootElement.GetProperty("max_z_difference_nm").GetDouble() <= 0.1, stdout);
+        Assert.True(json.RootElement.GetProperty("equivalent").GetBoolean(), stdout);
+    }
+
+    [Fact]
+    public void Bench_CalibrationWithoutCompareCpu_IsBadInput()
+    {
+        using var dir = new TempDir();
+        string calib = dir.File("calib.json");
+        File.WriteAllText(calib, "{}");
+        (int code, _, string err) = CliRunner.Run("bench", "--engine", "cpu", "--calibration", calib);
+        Assert.Equal(2, code);
+        Assert.Contains("--calibration applies to --compare-cpu", err, StringComparison.Ordinal);
     }
 
     private static double Crossing()

@@ -22,4 +22,20 @@ public class LiveCommandTests
         Assert.Equal(2, code);
         Assert.Contains("rig.json", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Live_PsfWithoutCalibration_IsBadInputNamingCalibration()
+    {
+        (int code, string _, string err) = CliRunner.Run("live", "--psf", "spline");
+        Assert.Equal(2, code);
+        Assert.Contains("--psf spline needs --calibration", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Live_MissingCalibration_IsBadInputNamingTheFile()
+    {
+        (int code, string _, string err) = CliRunner.Run("live", "--calibration", "/nonexistent/calib.json");
+        Assert.Equal(2, code);
+        Assert.Contains("calib.json", err, StringComparison.Ordinal);
+    }
 }

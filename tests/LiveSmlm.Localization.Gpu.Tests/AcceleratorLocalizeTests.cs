@@ -20,25 +20,15 @@ public abstract partial class AcceleratorTests
     public void Localize_SimulatedStack_FindsTheSameLocalizationsAsTheCpuEngine(string setup)
     {
         (LocalizerSettings settings, List<Frame> frames, _) = Stack(setup, seed: 3);
-        using GpuLocalizer gpu = Open(settings, 2);
-
-        var onDevice = new List<Localization>();
-        var onCpu = new List<Localization>();
-        gpu.Localize(frames, onDevice);
-        var cpu = new CpuLocalizer(settings);
-        cpu.Localize(frames, onCpu);
-
-        Assert.NotEmpty(onCpu);
-        Assert.Equal(onCpu.Count, onDevice.Count);
-        Assert.Equal(cpu.Detections, gpu.Detections);
-        Assert.Equal(cpu.FitsAttempted, gpu.FitsAttempted);
-        Assert.Equal(cpu.Rejections.Total, gpu.Rejections.Total);
-        Assert.Equal(cpu.MultiEmitterFitsAttempted, gpu.MultiEmitterFitsAttempted);
-        Assert.Equal(cpu.MultiEmitterFitsAccepted, gpu.MultiEmitterFitsAccepted);
-        if (setup == "scmos-pairs")
+        (List<Localization> onDevice, List<Localization> onCpu) = LocalizeOnBothEngines(settings, frames, 2, (gpu, cpu) =>
         {
-            Assert.True(gpu.MultiEmitterFitsAccepted > 0, "no pair was resolved: the host pair-fit path was not exercised");
-        }
+            Assert.Equal(cpu.MultiEmitterFitsAttempted, gpu.MultiEmitterFitsAttempted);
+            Assert.Equal(cpu.MultiEmitterFitsAccepted, gpu.MultiEmitterFitsAccepted);
+            if (setup == "scmos-pairs")
+            {
+                Assert.True(gpu.MultiEmitterFitsAccepted > 0, "no pair was resolved: the host pair-fit path was not exercised");
+            }
+        });
 
         double pixelNm = settings.Camera.PixelSizeNm;
         for (int i = 0; i < onCpu.Count; i++)
@@ -162,6 +152,26 @@ public abstract partial class AcceleratorTests
         Assert.Equal("localizer.maxIterations", e.ParamName);
         var launch = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings(), 0));
         Assert.Equal("framesPerLaunch", launch.ParamName);
+    }
+
+    // Both engines on the same frames: the same numbers of localizations (at least one), detections, fits and rejections.
+    private (List<Localization> OnDevice, List<Localization> OnCpu) LocalizeOnBothEngines(
+        LocalizerSettings settings, List<Frame> frames, int framesPerLaunch, Action<GpuLocalizer, CpuLocalizer>? alsoCheck = null)
+    {
+        using GpuLocalizer gpu = Open(settings, framesPerLaunch);
+        var onDevice = new List<Localization>();
+        var onCpu = new List<Localization>();
+        gpu.Localize(frames, onDevice);
+        var cpu = new CpuLocalizer(settings);
+        cpu.Localize(frames, onCpu);
+
+        Assert.NotEmpty(onCpu);
+        Assert.Equal(onCpu.Count, onDevice.Count);
+        Assert.Equal(cpu.Detections, gpu.Detections);
+        Assert.Equal(cpu.FitsAttempted, gpu.FitsAttempted);
+        Assert.Equal(cpu.Rejections.Total, gpu.Rejections.Total);
+        alsoCheck?.Invoke(gpu, cpu);
+        return (onDevice, onCpu);
     }
 
     // 6 frames of 64² with 6 isolated 2000-photon emitters each on 15 photons/px: small enough for the

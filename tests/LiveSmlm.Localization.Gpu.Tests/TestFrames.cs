@@ -146,7 +146,8 @@ internal static class TestFrames
         return pairs;
     }
 
-    private static ushort ToAdu(Random rng, CameraModel camera, double photons)
+    /// <summary>One pixel through the camera: Poisson photoelectrons (QE), EMCCD register or read noise, ADU.</summary>
+    public static ushort ToAdu(Random rng, CameraModel camera, double photons)
     {
         int n = Poisson.Sample(rng, photons * camera.QuantumEfficiency);
         double electrons = camera.IsEmccd ? (n == 0 ? 0 : Gamma.Sample(rng, n, 1.0 / camera.EmGain)) : n;

@@ -17,21 +17,13 @@ public class BrowserEndToEndTests
     [SkippableFact]
     public async Task Page_StartedFromTheBrowser_GrowsTheSuperResolutionImageAndPlotsLocalizations()
     {
-        HeadlessChromium.SkipUnlessInstalled();
         using var deadline = new CancellationTokenSource(Budget);
 
         // A 128 × 128 field at 30 frames/s: light enough for a heavily shared 2-core machine, big enough to show structure.
         await using LiveRig rig = await LiveRig.StartAsync(LiveRig.Storm(sidePx: 128, frameRateHz: 30));
-        using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowser browser = await HeadlessChromium.LaunchAsync(playwright);
-        IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        var console = new List<string>();
-        page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
-        page.PageError += (_, e) => console.Add($"page error: {e}");
-
-        await page.GotoAsync(rig.Server.Link, new PageGotoOptions { Timeout = 30_000 });
-        await page.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'idle'", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
-        Assert.Equal(string.Empty, await page.TextContentAsync("#message"));   // WebGL2 and the shaders came up
+        await using LivePage live = await LivePage.OpenAsync(rig);
+        IPage page = live.Page;
+        List<string> console = live.Console;
         await page.ClickAsync("#start");
 
         // Lit pixels of the WebGL canvas, copied into a 2D canvas and read back (what the page shows, not its state).

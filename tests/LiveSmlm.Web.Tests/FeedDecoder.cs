@@ -6,7 +6,8 @@ namespace LiveSmlm.Web.Tests;
 /// </summary>
 internal static class FeedDecoder
 {
-    public sealed record Loc(float XNm, float YNm, float PrecisionNm, uint Frame);
+    /// <summary>One record; <paramref name="ZNm"/> only in a version-2 (3D) message, NaN otherwise.</summary>
+    public sealed record Loc(float XNm, float YNm, float PrecisionNm, uint Frame, float ZNm = float.NaN);
 
     public sealed record LocMessage(byte Version, long FirstFrame, uint FrameCount, IReadOnlyList<Loc> Locs);
 
@@ -22,11 +23,13 @@ internal static class FeedDecoder
         long first = r.ReadInt64();
         uint frames = r.ReadUInt32();
         Assert.Equal(0u, r.ReadUInt32());        // reserved
-        Assert.Equal(24 + (16 * count), (uint)message.Length);
+        Assert.InRange(version, 1, 2);
+        uint record = version == 2 ? 20u : 16u;    // version 2: z nm appended to each record
+        Assert.Equal(24 + (record * count), (uint)message.Length);
         var locs = new List<Loc>((int)count);
         for (int i = 0; i < count; i++)
         {
-            locs.Add(new Loc(r.ReadSingle(), r.ReadSingle(), r.ReadSingle(), r.ReadUInt32()));
+            locs.Add(new Loc(r.ReadSingle(), r.ReadSingle(), r.ReadSingle(), r.ReadUInt32(), version == 2 ? r.ReadSingle() : float.NaN));
         }
 
         return new LocMessage(version, first, frames, locs);

@@ -36,6 +36,26 @@ public class FeedFormatTests
     }
 
     [Fact]
+    public void Localizations_WithZ_DecodeAsVersion2WithZAppended()
+    {
+        var locs = new Localization[2];
+        for (int i = 0; i < locs.Length; i++)
+        {
+            locs[i] = Localization.Create(7 + i, 300 + i, 400 + i, 1500);
+            locs[i].UncertaintyXNm = 10;
+            locs[i].UncertaintyYNm = 12;
+        }
+
+        locs[0].ZNm = -412.5f;
+        FeedDecoder.LocMessage m = FeedDecoder.Localizations(FeedMessages.Localizations(locs, 0, 9));
+
+        Assert.Equal(2, m.Version);
+        Assert.Equal(new FeedDecoder.Loc(300, 400, 11, 7, -412.5f), m.Locs[0]);
+        Assert.True(float.IsNaN(m.Locs[1].ZNm), "a localization without z in a 3D message must arrive with z NaN");
+        Assert.Equal(8u, m.Locs[1].Frame);
+    }
+
+    [Fact]
     public void Localizations_MoreThanOneMessageHolds_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => FeedMessages.Localizations(new Localization[FeedMessages.MaxLocalizationsPerMessage + 1], 0, 1));

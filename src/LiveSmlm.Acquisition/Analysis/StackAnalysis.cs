@@ -45,8 +45,7 @@ public static class StackAnalysis
         string csvPath = Path.Combine(request.OutDir, "locs.csv");
         string hdfPath = Path.Combine(request.OutDir, "locs.hdf5");
         string pngPath = Path.Combine(request.OutDir, "render.png");
-        // auto takes the CPU engine for 3D: the GPU engines have no 3D kernels yet (they refuse 3D settings).
-        string engine = request.Localizer.Is3D && request.Engine == EngineRegistry.Auto ? "cpu" : request.Engine;
+        string engine = request.Engine;
         using ILocalizer localizer = EngineCatalog.Create().Create(engine, request.Localizer);
         log?.Invoke($"engine {localizer.Info.Name} ({localizer.Info.Device})");
         var uncertainty = new UncertaintySink();

@@ -43,6 +43,11 @@ public sealed record AcquisitionRequest
     /// <summary>Engine registry name (auto, cpu, gpu, ilgpu-cpu).</summary>
     public string Engine { get; init; } = "auto";
 
+    /// <summary>3D calibration (`calibrate-3d`): the run fits x, y, z with <see cref="Psf3D"/> and renders by depth; null for 2D.</summary>
+    public Localization.PsfCalibration3D? Calibration3D { get; init; }
+
+    public Localization.Psf3DModel Psf3D { get; init; } = Localization.Psf3DModel.Gauss3D;
+
     /// <summary>Frames as fast as the pipeline takes them instead of at the camera's rate (simulator and replay only).</summary>
     public bool AsFastAsPossible { get; init; }
 

@@ -107,9 +107,13 @@ public static class AcquisitionRun
         ICamera camera = session.Camera;
         int width = camera.Roi.Width, height = camera.Roi.Height;
         double pixelNm = camera.Info.PixelSizeNm;
-        var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames ?? 0, GeneratedBy = "LiveSmlm acquire" };
+        var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames ?? 0, GeneratedBy = "LiveSmlm acquire",
+            Is3D = request.Calibration3D is not null };
 
-        var settings = new LocalizerSettings { Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm };
+        var settings = new LocalizerSettings
+        {
+            Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm, Calibration3D = request.Calibration3D, Psf3D = request.Psf3D,
+        };
         var latency = new LatencyTracker();
         using var localizer = new TimedLocalizer(EngineCatalog.Create().Create(request.Engine, settings), latency);
         log?.Invoke($"engine {localizer.Info.Name} ({localizer.Info.Device}); camera {camera.Info.Model} {width}×{height}; {source}");
@@ -135,7 +139,11 @@ public static class AcquisitionRun
                 opened.Add(new(new WriterSink("csv", new ThunderStormCsvWriter(csvPath, info))));
                 opening = hdfPath;
                 opened.Add(new(new WriterSink("hdf5", new PicassoHdf5Writer(hdfPath, info))));
-                opened.Add(new(new RenderSink(new RenderSettings { PixelSizeNm = request.RenderPixelNm, WidthNm = width * pixelNm, HeightNm = height * pixelNm }, Path.Combine(outDir, RenderFileName))));
+                opened.Add(new(new RenderSink(new RenderSettings
+                {
+                    PixelSizeNm = request.RenderPixelNm, WidthNm = width * pixelNm, HeightNm = height * pixelNm,
+                    DepthRangeNm = request.Calibration3D is { } c ? (c.ZMinNm, c.ZMaxNm) : null,
+                }, Path.Combine(outDir, RenderFileName))));
             }
 
             opened.Add(new(uncertainty));

@@ -40,9 +40,8 @@ public static class AnalyzeCommand
         var render = new Option<double>("--render-pixel-nm") { Description = "Pixel of render.png, nm.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch-frames") { Description = "Frames per localizer batch.", DefaultValueFactory = _ => 32 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
-        var calibration = new Option<FileInfo?>("--calibration") { Description = "3D calibration (calib.json from calibrate-3d, or a Picasso 3D calibration .yaml): fit x, y, z, photons, background; z and its uncertainty go to every output." };
-        var psf = new Option<string?>("--psf") { Description = "3D PSF model with --calibration: spline (the measured PSF, Li et al. 2018; default when the calibration holds one) or gauss3d (astigmatic Gaussian, Huang et al. 2008)." };
-        psf.AcceptOnlyFromAmong("spline", "gauss3d");
+        Option<FileInfo?> calibration = CliCalibration.CalibrationOption();
+        Option<string?> psf = CliCalibration.PsfOption();
 
         var command = new Command("analyze", "Localize every molecule in a recorded stack.")
         {
@@ -82,21 +81,8 @@ public static class AnalyzeCommand
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
                 ModelPath = parse.GetValue(model) is { } m ? m.FullName : null,
             };
-            if (parse.GetValue(calibration) is { } calibrationFile)
-            {
-                PsfCalibration3D c = BeadStackCalibration.Load(calibrationFile.FullName, camera.PixelSizeNm);
-                string psfName = parse.GetValue(psf) ?? (c.Spline is null ? "gauss3d" : "spline");
-                if (psfName == "spline" && c.Spline is null)
-                {
-                    throw new UsageException($"--psf spline: '{calibrationFile.FullName}' holds no spline PSF (a Picasso calibration has only the curves); use --psf gauss3d.");
-                }
-
-                settings = settings with { Calibration3D = c, Psf3D = psfName == "spline" ? Psf3DModel.Spline : Psf3DModel.Gauss3D };
-            }
-            else if (parse.GetValue(psf) is { } orphan)
-            {
-                throw new UsageException($"--psf {orphan} needs --calibration (a 3D calibration from calibrate-3d).");
-            }
+            (PsfCalibration3D? calibration3D, Psf3DModel psf3D) = CliCalibration.Resolve(parse.GetValue(calibration), parse.GetValue(psf), camera.PixelSizeNm);
+            settings = settings with { Calibration3D = calibration3D, Psf3D = psf3D };
 
             int batchFrames = parse.GetValue(batch);
             if (batchFrames is < 1 or > 4096)

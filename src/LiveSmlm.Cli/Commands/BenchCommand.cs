@@ -47,10 +47,13 @@ public static class BenchCommand
         var densities = new Option<string?>("--densities") { Description = "Accuracy: these uniform densities (comma-separated, per µm²) instead of the as-shipped sample and 0.25, 0.5, 1." };
         var accuracyEngines = new Option<string>("--accuracy-engines") { Description = "Accuracy: engines to analyze each stack with (comma-separated; e.g. cpu,network).", DefaultValueFactory = _ => "cpu" };
         var model = new Option<FileInfo?>("--model") { Description = "The network engine's ONNX model (default: the shipped model for the camera)." };
-        var compare = new Option<bool>("--compare-cpu") { Description = "Instead of speed: check the engine's localizations against the CPU engine's on the same frames (count, 1e-3 px, 0.1 % photons); exit 1 when they differ." };
+        var compare = new Option<bool>("--compare-cpu") { Description = "Instead of speed: check the engine's localizations against the CPU engine's on the same frames (count, 1e-3 px, 0.1 % photons; with --calibration also z within 0.1 nm); exit 1 when they differ." };
+        Option<FileInfo?> calibration = CliCalibration.CalibrationOption();
+        calibration.Description = "With --compare-cpu: fit in 3D with this calibration (calib.json; its pixel size must be the bench camera's, 100 nm).";
+        Option<string?> psf = CliCalibration.PsfOption();
         var command = new Command("bench", "Measure fits/s and end-to-end frames/s of the localization engine (or, with --accuracy, its accuracy on the simulated profiles).")
         {
-            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, densities, accuracyEngines, model, compare, pipeline, stack, profile,
+            engine, json, seconds, size, emitters, accuracy, frames, profiles, keep, only, densities, accuracyEngines, model, compare, pipeline, stack, profile, calibration, psf,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -72,7 +75,18 @@ public static class BenchCommand
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--seconds must be within (0, 600]; got {s}."));
             }
 
-            var settings = new LocalizerSettings { Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm, ModelPath = parse.GetValue(model)?.FullName };
+            if (parse.GetValue(calibration) is not null && !parse.GetValue(compare))
+            {
+                throw new UsageException("--calibration applies to --compare-cpu (the speed figures are 2D).");
+            }
+
+            (PsfCalibration3D? calibration3D, Psf3DModel psf3D) = CliCalibration.Resolve(parse.GetValue(calibration), parse.GetValue(psf), BenchData.Camera.PixelSizeNm);
+
+            var settings = new LocalizerSettings
+            {
+                Camera = BenchData.Camera, PsfSigmaNm = BenchData.SpotSigmaPx * BenchData.Camera.PixelSizeNm, ModelPath = parse.GetValue(model)?.FullName,
+                Calibration3D = calibration3D, Psf3D = psf3D,
+            };
             using ILocalizer choice = CliEngines.Create(parse.GetValue(engine)!, settings);
             bool gpu = choice.Info.Name == "gpu";
             int side = parse.GetValue(size) ?? (gpu ? 2048 : 256);

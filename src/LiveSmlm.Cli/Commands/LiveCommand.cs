@@ -7,7 +7,7 @@ using LiveSmlm.Web;
 namespace LiveSmlm.Cli.Commands;
 
 /// <summary>
-/// `livesmlm live [--profile FILE] [--urls URL] [--allow-remote]`: the rig's session plus the web live view
+/// `livesmlm live [--profile FILE] [--urls URL] [--allow-remote] [--calibration calib.json [--psf …]]`: the rig's session plus the web live view
 /// (<see cref="LiveServer"/>); prints the address and the link with the token, runs until Ctrl-C / SIGTERM
 /// (lasers off). Only parses and prints.
 /// </summary>
@@ -26,23 +26,30 @@ public static class LiveCommand
         var record = new Option<bool>("--record") { Description = "Start with recording on (switchable on the page while stopped)." };
         var recordings = new Option<DirectoryInfo?>("--recordings") { Description = "Folder for recordings, one sub-folder per run (default ./recordings)." };
         var seed = new Option<ulong>("--seed") { Description = "Random seed of the simulated sample.", DefaultValueFactory = _ => 1 };
+        Option<FileInfo?> calibration = CliCalibration.CalibrationOption();
+        Option<string?> psf = CliCalibration.PsfOption();
 
         var command = new Command("live", "Run the rig with the live view in the browser: prints a link to open (with its access token).")
         {
-            profile, urls, allowRemote, engine, record, recordings, seed,
+            profile, urls, allowRemote, engine, record, recordings, seed, calibration, psf,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             (IReadOnlyList<string> bind, string? warning) = BindAddresses.Check(parse.GetValue(urls)!, parse.GetValue(allowRemote));
             string profilePath = parse.GetValue(profile)?.FullName ?? FindDefaultProfile();
+            var rig = HardwareProfile.Load(profilePath);
+            (Localization.PsfCalibration3D? calibration3D, Localization.Psf3DModel psf3D) =
+                CliCalibration.Resolve(parse.GetValue(calibration), parse.GetValue(psf), rig.Camera.PixelSizeNm);
             var options = new LiveSessionOptions
             {
+                Calibration3D = calibration3D,
+                Psf3D = psf3D,
                 Engine = CliEngines.Check(parse.GetValue(engine)!),
                 Seed = parse.GetValue(seed),
                 Record = parse.GetValue(record),
                 RecordingRoot = CliErrors.RequireFolder(parse.GetValue(recordings)?.FullName ?? Path.Combine(Environment.CurrentDirectory, "recordings"), "--recordings"),
             };
-            using var session = new LiveSession(HardwareProfile.Load(profilePath), options);
+            using var session = new LiveSession(rig, options);
             return Serve(console, session, bind, warning);
         }));
         return command;

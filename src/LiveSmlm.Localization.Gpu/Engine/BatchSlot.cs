@@ -18,7 +18,7 @@ internal sealed class BatchSlot : IDisposable
     private readonly DeviceAllocator _allocator;
     private readonly int _area;
 
-    public BatchSlot(Accelerator accelerator, DeviceAllocator allocator, int width, int height, int frames, int roiSize, bool temporal, bool varianceMap)
+    public BatchSlot(Accelerator accelerator, DeviceAllocator allocator, int width, int height, int frames, int roiSize, bool temporal, bool varianceMap, bool threeD)
     {
         _allocator = allocator;
         _area = roiSize * roiSize;
@@ -46,6 +46,7 @@ internal sealed class BatchSlot : IDisposable
         HostCount = allocator.PageLocked<int>(1);
         // Per-ROI variance is cut for a read-noise map and for the temporal mode's flattened background.
         HasVarianceRois = varianceMap || temporal;
+        ThreeD = threeD;
         GrowRois((int)Math.Min(CandidateCapacity, InitialRoisPerFrame * (long)frames));
     }
 
@@ -93,6 +94,9 @@ internal sealed class BatchSlot : IDisposable
 
     public bool HasVarianceRois { get; }
 
+    /// <summary>Whether the ROIs are fitted in 3D: results go to <see cref="Results3D"/> instead of <see cref="Results"/>.</summary>
+    public bool ThreeD { get; }
+
     public int RoiCapacity { get; private set; }
 
     public PageLockedArray1D<RoiPlacement> HostPlacements { get; private set; } = null!;
@@ -110,6 +114,11 @@ internal sealed class BatchSlot : IDisposable
     public MemoryBuffer1D<FitResult, Stride1D.Dense> Results { get; private set; } = null!;
 
     public PageLockedArray1D<FitResult> HostResults { get; private set; } = null!;
+
+    /// <summary>3D fit results (null unless <see cref="ThreeD"/>).</summary>
+    public MemoryBuffer1D<Fit3DResult, Stride1D.Dense>? Results3D { get; private set; }
+
+    public PageLockedArray1D<Fit3DResult>? HostResults3D { get; private set; }
 
     /// <summary>Makes room for <paramref name="rois"/> ROIs (doubling; no-op when they fit).</summary>
     public void EnsureRois(int rois)
@@ -158,6 +167,11 @@ internal sealed class BatchSlot : IDisposable
 
         Results = _allocator.Device<FitResult>(RoiCapacity);
         HostResults = _allocator.PageLocked<FitResult>(RoiCapacity);
+        if (ThreeD)
+        {
+            Results3D = _allocator.Device<Fit3DResult>(RoiCapacity);
+            HostResults3D = _allocator.PageLocked<Fit3DResult>(RoiCapacity);
+        }
     }
 
     private void DisposeRois()
@@ -170,5 +184,7 @@ internal sealed class BatchSlot : IDisposable
         HostVarianceRois?.Dispose();
         Results?.Dispose();
         HostResults?.Dispose();
+        Results3D?.Dispose();
+        HostResults3D?.Dispose();
     }
 }

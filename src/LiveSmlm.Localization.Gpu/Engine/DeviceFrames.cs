@@ -53,8 +53,8 @@ internal sealed class DeviceFrames : IDisposable
 
         int roi = settings.EffectiveRoiSizePx;
         Slots = [
-            new BatchSlot(accelerator, allocator, width, height, framesPerLaunch, roi, temporal, VarianceMap is not null),
-            new BatchSlot(accelerator, allocator, width, height, framesPerLaunch, roi, temporal, VarianceMap is not null),
+            new BatchSlot(accelerator, allocator, width, height, framesPerLaunch, roi, temporal, VarianceMap is not null, settings.Is3D),
+            new BatchSlot(accelerator, allocator, width, height, framesPerLaunch, roi, temporal, VarianceMap is not null, settings.Is3D),
         ];
     }
 

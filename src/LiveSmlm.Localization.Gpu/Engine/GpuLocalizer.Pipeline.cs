@@ -145,6 +145,7 @@ public sealed partial class GpuLocalizer
         if (rois > 0)
         {
             Part(slot.Placements, 0, rois).CopyFromCPUUnsafeAsync(stream, ref slot.HostPlacements.GetArray()[0], rois);
+            ArrayView<float>? variance = null;
             if (slot.Background is not null && slot.VarianceRois is not null)
             {
                 var geometry = new FlattenGeometry
@@ -153,35 +154,27 @@ public sealed partial class GpuLocalizer
                     UseMap = device.VarianceMap is null ? 0 : 1, UniformVariance = device.UniformVariance,
                 };
                 _kernels.CutFlattened(stream, rois, slot.Electrons.View, slot.Background.View, device.MapOrPlaceholder.View, slot.Placements.View, slot.Rois.View, slot.VarianceRois.View, geometry);
-                _kernels.FitMappedReadNoise(stream, rois, slot.Rois.View, slot.VarianceRois.View, slot.Results.View, _roi, _options);
-            }
-            else if (device.VarianceMap is not null && slot.VarianceRois is not null)
-            {
-                _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
-                _kernels.CutVariance(stream, rois * area, device.VarianceMap.View, slot.Placements.View, slot.VarianceRois.View, device.Width, _roi);
-                _kernels.FitMappedReadNoise(stream, rois, slot.Rois.View, slot.VarianceRois.View, slot.Results.View, _roi, _options);
-            }
-            else if (device.UniformVariance > 0)
-            {
-                _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
-                _kernels.FitUniformReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options, device.UniformVariance);
+                variance = slot.VarianceRois.View;
             }
             else
             {
                 _kernels.CutRois(stream, rois * area, slot.Electrons.View, slot.Placements.View, slot.Rois.View, device.Width, device.Height, _roi);
-                _kernels.FitNoReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options);
+                if (device.VarianceMap is not null && slot.VarianceRois is not null)
+                {
+                    _kernels.CutVariance(stream, rois * area, device.VarianceMap.View, slot.Placements.View, slot.VarianceRois.View, device.Width, _roi);
+                    variance = slot.VarianceRois.View;
+                }
             }
 
-            Part(slot.Results, 0, rois).CopyToCPUUnsafeAsync(stream, ref slot.HostResults.GetArray()[0], rois);
-
-            // The pixels travel back only because a poor fit may be refitted as a pair on the host.
-            if (_settings.MultiEmitter)
+            if (_model3D is not null && slot.Results3D is not null && slot.HostResults3D is not null)
             {
-                Part(slot.Rois, 0, (long)rois * area).CopyToCPUUnsafeAsync(stream, ref slot.HostRois.GetArray()[0], (long)rois * area);
-                if (slot.VarianceRois is not null && slot.HostVarianceRois is not null)
-                {
-                    Part(slot.VarianceRois, 0, (long)rois * area).CopyToCPUUnsafeAsync(stream, ref slot.HostVarianceRois.GetArray()[0], (long)rois * area);
-                }
+                // 3D: one fit per ROI and no multi-emitter search (the multi-emitter model is 2D), as on the CPU.
+                _model3D.Fit(_kernels, stream, rois, slot.Rois.View, variance, device.UniformVariance, slot.Results3D.View, _roi);
+                Part(slot.Results3D, 0, rois).CopyToCPUUnsafeAsync(stream, ref slot.HostResults3D.GetArray()[0], rois);
+            }
+            else
+            {
+                Fit2D(stream, slot, rois, variance, device.UniformVariance);
             }
 
             stream.Synchronize();
@@ -192,10 +185,49 @@ public sealed partial class GpuLocalizer
         for (int k = 0; k < frameCount; k++)
         {
             int n = _frameCandidates[k].Count;
-            _assembler.AssembleFrame(
-                slot.HostResults.GetArray(), slot.HostPlacements.GetArray(), _atBorder, slot.HostRois.GetArray(), slot.HostVarianceRois?.GetArray(),
-                device.UniformVariance, r, n, checked((int)frames[first + k].Index), output);
+            int frame = checked((int)frames[first + k].Index);
+            if (slot.HostResults3D is not null)
+            {
+                _assembler.AssembleFrame3D(slot.HostResults3D.GetArray(), slot.HostPlacements.GetArray(), _atBorder, r, n, frame, output);
+            }
+            else
+            {
+                _assembler.AssembleFrame(
+                    slot.HostResults.GetArray(), slot.HostPlacements.GetArray(), _atBorder, slot.HostRois.GetArray(), slot.HostVarianceRois?.GetArray(),
+                    device.UniformVariance, r, n, frame, output);
+            }
+
             r += n;
+        }
+    }
+
+    // The single-emitter fit of a launch's cut ROIs, then the download of what the host's policy reads.
+    private void Fit2D(AcceleratorStream stream, BatchSlot slot, int rois, ArrayView<float>? variance, float uniformVariance)
+    {
+        if (variance is { } v)
+        {
+            _kernels.FitMappedReadNoise(stream, rois, slot.Rois.View, v, slot.Results.View, _roi, _options);
+        }
+        else if (uniformVariance > 0)
+        {
+            _kernels.FitUniformReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options, uniformVariance);
+        }
+        else
+        {
+            _kernels.FitNoReadNoise(stream, rois, slot.Rois.View, slot.Results.View, _roi, _options);
+        }
+
+        Part(slot.Results, 0, rois).CopyToCPUUnsafeAsync(stream, ref slot.HostResults.GetArray()[0], rois);
+
+        // The pixels travel back only because a poor fit may be refitted as a pair on the host.
+        if (_settings.MultiEmitter)
+        {
+            long values = (long)rois * _roi * _roi;
+            Part(slot.Rois, 0, values).CopyToCPUUnsafeAsync(stream, ref slot.HostRois.GetArray()[0], values);
+            if (slot.VarianceRois is not null && slot.HostVarianceRois is not null)
+            {
+                Part(slot.VarianceRois, 0, values).CopyToCPUUnsafeAsync(stream, ref slot.HostVarianceRois.GetArray()[0], values);
+            }
         }
     }
 

@@ -33,6 +33,7 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
     private readonly List<Candidate>[] _frameCandidates;
     private readonly int[] _launchRois = new int[2];
     private bool[] _atBorder = [];
+    private readonly DeviceModel3D? _model3D;
     private DeviceFrames? _frames;
     private MemoryBuffer1D<float, Stride1D.Dense>? _benchRois;
     private MemoryBuffer1D<FitResult, Stride1D.Dense>? _benchResults;
@@ -63,6 +64,7 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
         FramesPerLaunch = framesPerLaunch;
         _allocator = new DeviceAllocator(accelerator);
         _kernels = new KernelSet(accelerator);
+        _model3D = settings.Is3D ? new DeviceModel3D(settings, accelerator, _allocator) : null;
         _assembler = new RoiResultAssembler(settings, _clock);
         _options = settings.ToFitOptions();
         _roi = settings.EffectiveRoiSizePx;
@@ -273,6 +275,7 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
         _frames?.Dispose();
         _benchRois?.Dispose();
         _benchResults?.Dispose();
+        _model3D?.Dispose();
         _accelerator.Dispose();
         _context.Dispose();
     }

@@ -39,17 +39,29 @@ internal sealed class KernelSet
         FitMappedReadNoise = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, int, FitOptions>(FitKernels.FitMappedReadNoise);
         SearchMultiEmitter = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, ArrayView<MultiEmitterResult>, int, FitOptions, MultiEmitterOptions>(
             FitKernels.SearchMultiEmitter);
-        FitGauss3D = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions>(Fit3DKernels.FitGauss3D);
-        FitSpline = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions>(Fit3DKernels.FitSpline);
+        FitGauss3D = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions, float>(
+            Fit3DKernels.FitGauss3D);
+        FitGauss3DMapped = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions>(
+            Fit3DKernels.FitGauss3DMapped);
+        FitSpline = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions, float>(
+            Fit3DKernels.FitSpline);
+        FitSplineMapped = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions>(
+            Fit3DKernels.FitSplineMapped);
     }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<FitResult>, ArrayView<MultiEmitterResult>, int, FitOptions, MultiEmitterOptions> SearchMultiEmitter { get; }
 
-    /// <summary>3D fits (astigmatic Gaussian); not launched by the localizer yet.</summary>
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions> FitGauss3D { get; }
+    /// <summary>3D fits (astigmatic Gaussian), uniform read variance.</summary>
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions, float> FitGauss3D { get; }
 
-    /// <summary>3D fits (cubic spline); not launched by the localizer yet.</summary>
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions> FitSpline { get; }
+    /// <summary>3D fits (astigmatic Gaussian), per-pixel read variance.</summary>
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, AstigmaticCurve, AstigmaticCurve, float, float, Fit3DOptions> FitGauss3DMapped { get; }
+
+    /// <summary>3D fits (cubic spline), uniform read variance.</summary>
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions, float> FitSpline { get; }
+
+    /// <summary>3D fits (cubic spline), per-pixel read variance.</summary>
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<Fit3DResult>, int, SplineGrid, float, float, Fit3DOptions> FitSplineMapped { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<ushort>, ArrayView<float>, float, float, Sweep> ConvertUniform { get; }
 

@@ -67,6 +67,22 @@ internal sealed class RoiResultAssembler
         _fitter.AcceptAll(source, results.Slice(first, count), CollectionsMarshal.AsSpan(_places), 0, count, output);
         _fitter.RemoveDuplicates(output, start);
     }
+
+    /// <summary>
+    /// As <see cref="AssembleFrame"/> for the device's 3D fits: each through <see cref="RoiFitter.Accept3D"/>
+    /// (rejections, z, √CRLB_z), then the duplicate merge, as the CPU engine's 3D path.
+    /// </summary>
+    public void AssembleFrame3D(
+        ReadOnlySpan<Fit3DResult> results, ReadOnlySpan<RoiPlacement> placements, ReadOnlySpan<bool> atBorder, int first, int count, int frame, List<Localization> output)
+    {
+        int start = output.Count;
+        for (int r = first; r < first + count; r++)
+        {
+            _fitter.Accept3D(results[r], new RoiFitter.RoiPlace(placements[r].X0, placements[r].Y0, atBorder[r], frame), output);
+        }
+
+        _fitter.RemoveDuplicates(output, start);
+    }
 }
 
 /// <summary>The ROI pixels (and extra variance) a launch fitted, read back for the host's second look at poor fits.</summary>

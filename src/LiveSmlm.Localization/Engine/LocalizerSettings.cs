@@ -148,6 +148,18 @@ public sealed record LocalizerSettings
         return options;
     }
 
+    /// <summary>The 3D fit's options these settings imply (both engines fit 3D ROIs with these).</summary>
+    public Fit3DOptions ToFit3DOptions()
+    {
+        FitOptions options = ToFitOptions();
+        Fit3DOptions options3D = Fit3DOptions.Create();
+        options3D.MaxIterations = Math.Max(MaxIterations, options3D.MaxIterations);
+        options3D.ExcessNoiseFactor = options.ExcessNoiseFactor;
+        options3D.MinPhotoelectrons = options.MinPhotoelectrons;
+        options3D.MinSignalToNoise = options.MinSignalToNoise;
+        return options3D;
+    }
+
     /// <summary>The multi-emitter search's thresholds these settings imply (MaxEmitters 1 when <see cref="MultiEmitter"/> is off).</summary>
     public MultiEmitterOptions ToMultiEmitterOptions() =>
         MultiEmitterOptions.Create(MultiEmitter ? MaxEmittersPerGroup : 1, MultiEmitterSignificance, EffectiveRoiSizePx);

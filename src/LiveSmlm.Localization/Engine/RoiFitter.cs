@@ -53,11 +53,7 @@ public sealed class RoiFitter
         if (_calibration is not null)
         {
             _splineCoefficients = settings.Psf3D == Psf3DModel.Spline ? _calibration.SplineCoefficients() : null;
-            _options3D = Fit3DOptions.Create();
-            _options3D.MaxIterations = Math.Max(settings.MaxIterations, _options3D.MaxIterations);
-            _options3D.ExcessNoiseFactor = _options.ExcessNoiseFactor;
-            _options3D.MinPhotoelectrons = _options.MinPhotoelectrons;
-            _options3D.MinSignalToNoise = _options.MinSignalToNoise;
+            _options3D = settings.ToFit3DOptions();
         }
     }
 
@@ -431,6 +427,17 @@ public sealed class RoiFitter
             r = Emitter3D.Fit(ref model, pixels, variance, _roi, _options3D);
         }
 
+        Accept3D(r, roi, output);
+    }
+
+    /// <summary>
+    /// Counts a rejected 3D fit, or appends the localization of an accepted one (z, √CRLB_z and the
+    /// calibration's σx(z), σy(z)); the GPU engine's entry after its 3D kernels (one policy for both).
+    /// </summary>
+    public void Accept3D(in Fit3DResult r, RoiPlace roi, List<Localization> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        PsfCalibration3D c = _calibration ?? throw new InvalidOperationException("Accept3D needs settings with a 3D calibration (LocalizerSettings.Calibration3D).");
         if (r.Status != FitStatus.Ok)
         {
             Rejections.Add(r.Status);

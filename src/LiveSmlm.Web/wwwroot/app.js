@@ -4,8 +4,9 @@
 
 const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
 const $ = (id) => document.getElementById(id);
-const LOCS = 1, CAMERA = 2, LOC_HEADER = 24, LOC_RECORD = 16, CAMERA_HEADER = 32;
-const MAX_STORED = 16 * 1024 * 1024;   // localizations kept on the GPU for redraws (16 B each: 256 MB)
+const LOCS = 1, CAMERA = 2, LOC_HEADER = 24, CAMERA_HEADER = 32;
+const LOC_RECORD = { 1: 16, 2: 20 };   // bytes per localization by message version (2: 3D, z appended)
+const MAX_STORED = 16 * 1024 * 1024;   // localizations kept on the GPU for redraws (16 B each, 20 B in 3D: 256–320 MB)
 let status = null;
 
 function say(text) { $('message').textContent = text || ''; }
@@ -41,6 +42,19 @@ class SrView {
     this.gamma = 0.7;
     this.pending = false;
     this.maxPoint = gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE)[1];
+    this.record = LOC_RECORD[1];   // bytes per stored localization: the run's message version decides (2D 16, 3D 20)
+    this.depthRange = null;        // [z min, z max] nm from the status (the calibration's, as render.png), null in 2D
+  }
+
+  // Depth colouring: on when the stored localizations carry z and the status gives the range.
+  get depth() { return this.record === LOC_RECORD[2] && this.depthRange !== null; }
+
+  setDepthRange(range) {
+    const r = Array.isArray(range) && range.length === 2 && range[1] > range[0] ? [range[0], range[1]] : null;
+    if (JSON.stringify(r) === JSON.stringify(this.depthRange)) { return; }
+    this.depthRange = r;
+    this.redraw();
+    showDepthLegend(this);
   }
 
   async init() {
@@ -79,14 +93,14 @@ class SrView {
     const gl = this.gl;
     this.w = this.canvas.width; this.h = this.canvas.height;
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
-    gl.texImage2D(gl.TEXTURE_2D, 0, this.floatBlend ? gl.R32F : gl.R16F, this.w, this.h, 0, gl.RED, gl.FLOAT, null);
+    gl.texImage2D(gl.TEXTURE_2D, 0, this.floatBlend ? gl.RG32F : gl.RG16F, this.w, this.h, 0, gl.RG, gl.FLOAT, null);
     for (const k of [gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER]) { gl.texParameteri(gl.TEXTURE_2D, k, gl.NEAREST); }
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.texture, 0);
     if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) { throw new Error('float render target incomplete'); }
   }
 
-  // The vertex buffer holds every stored localization (x, y, precision, frame); it grows by doubling on the GPU.
+  // The vertex buffer holds every stored localization (x, y, precision, frame[, z]); it grows by doubling on the GPU.
   grow(records) {
     const gl = this.gl;
     if (records <= this.capacity) { return; }
@@ -94,10 +108,10 @@ class SrView {
     cap = Math.min(cap, MAX_STORED);
     const b = gl.createBuffer();
     gl.bindBuffer(gl.COPY_WRITE_BUFFER, b);
-    gl.bufferData(gl.COPY_WRITE_BUFFER, cap * LOC_RECORD, gl.DYNAMIC_DRAW);
+    gl.bufferData(gl.COPY_WRITE_BUFFER, cap * this.record, gl.DYNAMIC_DRAW);
     if (this.buffer && this.count > 0) {
       gl.bindBuffer(gl.COPY_READ_BUFFER, this.buffer);
-      gl.copyBufferSubData(gl.COPY_READ_BUFFER, gl.COPY_WRITE_BUFFER, 0, 0, this.count * LOC_RECORD);
+      gl.copyBufferSubData(gl.COPY_READ_BUFFER, gl.COPY_WRITE_BUFFER, 0, 0, this.count * this.record);
     }
     if (this.buffer) { gl.deleteBuffer(this.buffer); }
     this.buffer = b;
@@ -105,9 +119,15 @@ class SrView {
     gl.bindVertexArray(this.vao);
     gl.bindBuffer(gl.ARRAY_BUFFER, b);
     gl.enableVertexAttribArray(0);
-    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, LOC_RECORD, 0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, this.record, 0);
     gl.enableVertexAttribArray(1);
-    gl.vertexAttribPointer(1, 1, gl.FLOAT, false, LOC_RECORD, 8);
+    gl.vertexAttribPointer(1, 1, gl.FLOAT, false, this.record, 8);
+    if (this.record === LOC_RECORD[2]) {
+      gl.enableVertexAttribArray(2);
+      gl.vertexAttribPointer(2, 1, gl.FLOAT, false, this.record, 16);
+    } else {
+      gl.disableVertexAttribArray(2);   // 2D: a_z_nm reads the default 0
+    }
     gl.bindVertexArray(null);
   }
 
@@ -120,12 +140,22 @@ class SrView {
   // New localizations: upload after the stored ones, splat only them into the current view.
   add(buffer, count) {
     const gl = this.gl;
+    const record = LOC_RECORD[new Uint8Array(buffer, 1, 1)[0]];
+    if (!record) { throw new Error(`localizations message of unknown version ${new Uint8Array(buffer, 1, 1)[0]}`); }
+    if (record !== this.record) {
+      // A run is 2D or 3D throughout; the layout changes only on an empty view (after a reset).
+      if (this.count > 0) { throw new Error(`localizations of ${record} bytes after ${this.count} of ${this.record}: the feed changed layout mid-run`); }
+      this.record = record;
+      this.capacity = 0;
+      this.grow(1 << 16);
+      showDepthLegend(this);
+    }
     const room = MAX_STORED - this.count;
     const stored = Math.min(count, room);
     this.unstored = (this.unstored || 0) + (count - stored);
     this.grow(this.count + stored);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
-    gl.bufferSubData(gl.ARRAY_BUFFER, this.count * LOC_RECORD, new Uint8Array(buffer, LOC_HEADER, stored * LOC_RECORD));
+    gl.bufferSubData(gl.ARRAY_BUFFER, this.count * this.record, new Uint8Array(buffer, LOC_HEADER, stored * this.record));
     this.splatRange(this.count, stored, false);
     this.count += stored;
     this.schedule();
@@ -146,6 +176,9 @@ class SrView {
     gl.uniform1f(u.u_min_sigma_nm, 2);
     gl.uniform1f(u.u_max_sigma_nm, 50);
     gl.uniform1f(u.u_max_point_px, this.maxPoint);
+    const [zMin, zMax] = this.depthRange || [0, 1];
+    gl.uniform1f(u.u_z_min_nm, zMin);
+    gl.uniform1f(u.u_z_span_nm, zMax - zMin);
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE);
     gl.bindVertexArray(this.vao);
@@ -209,9 +242,27 @@ class SrView {
     gl.uniform1i(u.u_density, 0);
     gl.uniform1f(u.u_saturation, (this.baseSaturation || 1) * Math.pow(10, -this.contrast));
     gl.uniform1f(u.u_gamma, this.gamma);
+    gl.uniform1i(u.u_depth, this.depth ? 1 : 0);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
     $('view-count').textContent = this.count.toLocaleString() + (this.unstored ? ` (+${this.unstored.toLocaleString()} not kept)` : '');
   }
+}
+
+// The depth colour bar (3D): a linear gradient through the colormap's knots (blue, cyan, green, yellow, red at
+// 0, ¼, ½, ¾, 1), which is the piecewise-linear map of colormap.frag.glsl exactly, labelled in nm.
+function showDepthLegend(view) {
+  const legend = $('depth-legend');
+  legend.hidden = !view.depth;
+  if (!view.depth) { return; }
+  const [zMin, zMax] = view.depthRange;
+  const c = $('depth-bar'), ctx = c.getContext('2d');
+  const g = ctx.createLinearGradient(0, 0, c.width, 0);
+  [[0, '#0000ff'], [0.25, '#00ffff'], [0.5, '#00ff00'], [0.75, '#ffff00'], [1, '#ff0000']].forEach(([at, colour]) => g.addColorStop(at, colour));
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, c.width, c.height);
+  $('depth-min').textContent = `${Math.round(zMin)} nm`;
+  $('depth-mid').textContent = `${Math.round((zMin + zMax) / 2)} nm`;
+  $('depth-max').textContent = `${Math.round(zMax)} nm`;
 }
 
 // ---- camera preview: binned grey image, detections circled ----
@@ -337,6 +388,7 @@ function showStatus(s) {
       if (name) { api('/api/control/laser', { laser: name, power_mw: Number(document.querySelector(`[data-laser="${name}"]`).value) }); }
     });
   }
+  srView?.setDepthRange(s.depth_range_nm);
   if (srView && (srView.field.width !== s.field_width_nm || srView.field.height !== s.field_height_nm)) {
     srView.field = { width: s.field_width_nm, height: s.field_height_nm };
     srView.resetView();
