@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LiveSmlm.Core;
 
 namespace LiveSmlm.Localization.Network;
@@ -32,10 +33,11 @@ public static class NetworkDecoder
     /// Appends the emitters of one image to <paramref name="output"/>, sorted by x. <paramref name="maps"/>
     /// is channel-major with a row stride of <paramref name="stride"/> and <paramref name="mapHeight"/> rows
     /// per channel; only the top-left <paramref name="width"/> × <paramref name="height"/> (the unpadded frame)
-    /// is read. Returns the number appended.
+    /// is read. With a <paramref name="calibration"/>, the uncertainties are scaled by it (after sorting: it
+    /// needs the frame's other detections). Returns the number appended.
     /// </summary>
     public static int Decode(
-        ReadOnlySpan<float> maps, int width, int height, int stride, int mapHeight, int frame, DecodeOptions options, DecodeUnits units, List<Localization> output)
+        ReadOnlySpan<float> maps, int width, int height, int stride, int mapHeight, int frame, DecodeOptions options, DecodeUnits units, List<Localization> output, NetworkCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (width < 1 || height < 1 || stride < width || mapHeight < height || maps.Length < Channels * stride * mapHeight)
@@ -80,6 +82,7 @@ public static class NetworkDecoder
 
         int added = output.Count - start;
         output.Sort(start, added, ByX.Instance);
+        calibration?.Apply(CollectionsMarshal.AsSpan(output).Slice(start, added), width * units.PixelSizeNm, height * units.PixelSizeNm);
         return added;
     }
 

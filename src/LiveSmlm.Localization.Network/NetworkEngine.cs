@@ -81,8 +81,11 @@ public static class NetworkEngine
                 "train one with `livesmlm train --profile FILE --out model.onnx` and pass it as the model.");
     }
 
-    /// <summary>Makes the engine for validated <paramref name="settings"/>; the caller disposes it.</summary>
-    public static NetworkLocalizer Create(LocalizerSettings settings, DecodeOptions? decode = null, string? shippedFolder = null)
+    /// <summary>
+    /// Makes the engine for validated <paramref name="settings"/>; the caller disposes it. The model's
+    /// uncertainty calibration is applied unless <paramref name="uncalibrated"/> (its fit needs the raw σ).
+    /// </summary>
+    public static NetworkLocalizer Create(LocalizerSettings settings, DecodeOptions? decode = null, string? shippedFolder = null, bool uncalibrated = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -109,7 +112,7 @@ public static class NetworkEngine
             options.Dispose();
         }
 
-        return new NetworkLocalizer(settings, model, session, device, decode ?? DecodeOptions.Default with { Threshold = model.Threshold });
+        return new NetworkLocalizer(settings, model, session, device, decode ?? DecodeOptions.Default with { Threshold = model.Threshold }, uncalibrated ? null : model.Calibration);
     }
 
     private static InferenceSession Open(string path, SessionOptions options)

@@ -29,6 +29,7 @@ public sealed class NetworkLocalizer : ILocalizer
     private readonly StageClock _clock = new(LocalizerStages.Names);
     private readonly DecodeUnits _units;
     private readonly DecodeOptions _options;
+    private readonly NetworkCalibration? _calibration;
     private readonly Queue<float[]> _history = new();
     private readonly Stack<float[]> _spare = new();
     private float[] _input = [];
@@ -38,8 +39,9 @@ public sealed class NetworkLocalizer : ILocalizer
     private long _detections;
     private long _frames;
 
-    internal NetworkLocalizer(LocalizerSettings settings, NetworkModelInfo model, InferenceSession session, string device, DecodeOptions options)
+    internal NetworkLocalizer(LocalizerSettings settings, NetworkModelInfo model, InferenceSession session, string device, DecodeOptions options, NetworkCalibration? calibration)
     {
+        _calibration = calibration;
         _settings = settings;
         Model = model;
         _session = session;
@@ -153,7 +155,7 @@ public sealed class NetworkLocalizer : ILocalizer
 
         for (int k = 0; k < count; k++)
         {
-            int added = NetworkDecoder.Decode(maps.Slice(k * outPlane, outPlane), _width, _height, pw, ph, frames[start + k].Index > int.MaxValue ? int.MaxValue : (int)frames[start + k].Index, _options, _units, output);
+            int added = NetworkDecoder.Decode(maps.Slice(k * outPlane, outPlane), _width, _height, pw, ph, frames[start + k].Index > int.MaxValue ? int.MaxValue : (int)frames[start + k].Index, _options, _units, output, _calibration);
             Interlocked.Add(ref _detections, added);
         }
 

@@ -39,6 +39,9 @@ public sealed record NetworkModelInfo
     /// <summary>Decoding threshold on the 3×3 sum of p that training chose on its validation data (livesmlm.threshold; 0.6 when absent).</summary>
     public float Threshold { get; init; } = DecodeOptions.Default.Threshold;
 
+    /// <summary>The uncertainty calibration fitted after training (livesmlm.calibration); null when the model has none.</summary>
+    public NetworkCalibration? Calibration { get; init; }
+
     /// <summary>The training record (JSON: steps, minutes, validation Jaccard, …), as written.</summary>
     public string Training { get; init; } = "";
 
@@ -89,6 +92,7 @@ public sealed record NetworkModelInfo
             MultipleOf = (int)Number("multipleOf"),
             Training = metadata.TryGetValue("livesmlm.training", out string? t) ? t : "",
             Threshold = metadata.ContainsKey("livesmlm.threshold") ? (float)Number("threshold") : DecodeOptions.Default.Threshold,
+            Calibration = metadata.TryGetValue(NetworkCalibration.MetadataKey, out string? c) ? NetworkCalibration.Parse(path, c) : null,
         };
     }
 

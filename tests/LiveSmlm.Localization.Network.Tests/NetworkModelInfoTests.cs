@@ -46,6 +46,8 @@ public class NetworkModelInfoTests
     [InlineData("livesmlm.outputs", "p,dx,dy", "outputs")]
     [InlineData("livesmlm.pixelSizeNm", "-3", "pixelSizeNm")]
     [InlineData("livesmlm.cameraType", "CCD", "cameraType")]
+    [InlineData("livesmlm.calibration", "not json", "livesmlm.calibration")]
+    [InlineData("livesmlm.calibration", "{\"halfWindowNm\":1000,\"densityEdges\":[0,1],\"sigmaEdgesNm\":[0],\"factors\":[[1.2]]}", "factors")]
     public void Bad_metadata_names_the_key(string key, string value, string named)
     {
         Dictionary<string, string> m = Metadata();
