@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using LiveSmlm.Core;
 
@@ -50,10 +51,24 @@ public static class NetworkDecoder
         int start = output.Count;
         float pixel = (float)units.PixelSizeNm;
         double qe = units.QuantumEfficiency;
+        var below = new Vector<float>(options.RawThreshold);
+        int lanes = Vector<float>.Count;
         for (int y = 0; y < height; y++)
         {
+            ReadOnlySpan<float> row = p.Slice(y * stride, width);
             for (int x = 0; x < width; x++)
             {
+                // Most of a frame is empty: skip whole vectors of pixels below the candidate threshold.
+                while (x + lanes <= width && Vector.LessThanAll(new Vector<float>(row[x..]), below))
+                {
+                    x += lanes;
+                }
+
+                if (x >= width)
+                {
+                    break;
+                }
+
                 int i = (y * stride) + x;
                 float pi = p[i];
                 if (pi < options.RawThreshold || !IsLocalMaximum(p, x, y, width, height, stride, pi, out float sum) || sum < options.Threshold)
