@@ -114,7 +114,7 @@ public static class NetworkEngine
             options.Dispose();
         }
 
-        return new NetworkLocalizer(settings, model, session, device, decode ?? DecodeOptions.Default with { Threshold = model.Threshold }, uncalibrated ? null : model.Calibration, gpu);
+        return new NetworkLocalizer(settings, model, session, device, decode ?? new DecodeOptions(model.RawThreshold, model.Threshold), uncalibrated ? null : model.Calibration, gpu);
     }
 
     /// <summary>

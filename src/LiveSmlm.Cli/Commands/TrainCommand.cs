@@ -164,13 +164,15 @@ public static class TrainCommand
 
         var rig = HardwareProfile.Load(profilePath);
         var clock = Stopwatch.StartNew();
-        (NetworkCalibration calibration, NetworkCalibrationFit.Report _) = NetworkCalibrationFit.Fit(modelPath, rig.ToSimulationSettings(), rig.ToCameraModel(), seed, side: 128, framesPerDensity);
+        (NetworkCalibration calibration, DecodeOptions thresholds, NetworkCalibrationFit.Report _) = NetworkCalibrationFit.Fit(modelPath, rig.ToSimulationSettings(), rig.ToCameraModel(), seed, side: 128, framesPerDensity);
         calibration = calibration with { Fit = string.Create(CultureInfo.InvariantCulture, $"{calibration.Fit}; {clock.Elapsed.TotalSeconds:F0} s") };
+        OnnxMetadataFile.Set(modelPath, "livesmlm.rawThreshold", thresholds.RawThreshold.ToString("R", CultureInfo.InvariantCulture));
+        OnnxMetadataFile.Set(modelPath, "livesmlm.threshold", thresholds.Threshold.ToString("R", CultureInfo.InvariantCulture));
         OnnxMetadataFile.Set(modelPath, NetworkCalibration.MetadataKey, calibration.ToJson());
         NetworkModelInfo check = NetworkEngine.ReadModel(modelPath);
-        if (check.Calibration is null)
+        if (check.Calibration is null || check.RawThreshold != thresholds.RawThreshold || check.Threshold != thresholds.Threshold)
         {
-            throw new InvalidOperationException($"the calibration written into '{modelPath}' does not read back.");
+            throw new InvalidOperationException($"the calibration and thresholds written into '{modelPath}' do not read back.");
         }
 
         console.Err.WriteLine($"uncertainty calibration of {modelPath}: {calibration.Fit}");
