@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using LiveSmlm.Core;
 
 namespace LiveSmlm.Localization.Network;
@@ -32,10 +34,11 @@ public static class NetworkDecoder
     /// Appends the emitters of one image to <paramref name="output"/>, sorted by x. <paramref name="maps"/>
     /// is channel-major with a row stride of <paramref name="stride"/> and <paramref name="mapHeight"/> rows
     /// per channel; only the top-left <paramref name="width"/> × <paramref name="height"/> (the unpadded frame)
-    /// is read. Returns the number appended.
+    /// is read. With a <paramref name="calibration"/>, the uncertainties are scaled by it (after sorting: it
+    /// needs the frame's other detections). Returns the number appended.
     /// </summary>
     public static int Decode(
-        ReadOnlySpan<float> maps, int width, int height, int stride, int mapHeight, int frame, DecodeOptions options, DecodeUnits units, List<Localization> output)
+        ReadOnlySpan<float> maps, int width, int height, int stride, int mapHeight, int frame, DecodeOptions options, DecodeUnits units, List<Localization> output, NetworkCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (width < 1 || height < 1 || stride < width || mapHeight < height || maps.Length < Channels * stride * mapHeight)
@@ -48,10 +51,24 @@ public static class NetworkDecoder
         int start = output.Count;
         float pixel = (float)units.PixelSizeNm;
         double qe = units.QuantumEfficiency;
+        var below = new Vector<float>(options.RawThreshold);
+        int lanes = Vector<float>.Count;
         for (int y = 0; y < height; y++)
         {
+            ReadOnlySpan<float> row = p.Slice(y * stride, width);
             for (int x = 0; x < width; x++)
             {
+                // Most of a frame is empty: skip whole vectors of pixels below the candidate threshold.
+                while (x + lanes <= width && Vector.LessThanAll(new Vector<float>(row[x..]), below))
+                {
+                    x += lanes;
+                }
+
+                if (x >= width)
+                {
+                    break;
+                }
+
                 int i = (y * stride) + x;
                 float pi = p[i];
                 if (pi < options.RawThreshold || !IsLocalMaximum(p, x, y, width, height, stride, pi, out float sum) || sum < options.Threshold)
@@ -80,6 +97,7 @@ public static class NetworkDecoder
 
         int added = output.Count - start;
         output.Sort(start, added, ByX.Instance);
+        calibration?.Apply(CollectionsMarshal.AsSpan(output).Slice(start, added), width * units.PixelSizeNm, height * units.PixelSizeNm);
         return added;
     }
 

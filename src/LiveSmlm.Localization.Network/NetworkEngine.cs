@@ -81,18 +81,23 @@ public static class NetworkEngine
                 "train one with `livesmlm train --profile FILE --out model.onnx` and pass it as the model.");
     }
 
-    /// <summary>Makes the engine for validated <paramref name="settings"/>; the caller disposes it.</summary>
-    public static NetworkLocalizer Create(LocalizerSettings settings, DecodeOptions? decode = null, string? shippedFolder = null)
+    /// <summary>
+    /// Makes the engine for validated <paramref name="settings"/>; the caller disposes it. The model's
+    /// uncertainty calibration is applied unless <paramref name="uncalibrated"/> (its fit needs the raw σ).
+    /// </summary>
+    public static NetworkLocalizer Create(LocalizerSettings settings, DecodeOptions? decode = null, string? shippedFolder = null, bool uncalibrated = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         NetworkModelInfo model = Resolve(settings.Camera, settings.ModelPath, shippedFolder);
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        var options = CpuOptions();
         string device;
+        bool gpu = false;
         try
         {
             options.AppendExecutionProvider_CUDA(0);
             device = "CUDA (ONNX Runtime)";
+            gpu = true;
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
@@ -109,7 +114,31 @@ public static class NetworkEngine
             options.Dispose();
         }
 
-        return new NetworkLocalizer(settings, model, session, device, decode ?? DecodeOptions.Default with { Threshold = model.Threshold });
+        return new NetworkLocalizer(settings, model, session, device, decode ?? new DecodeOptions(model.RawThreshold, model.Threshold), uncalibrated ? null : model.Calibration, gpu);
+    }
+
+    /// <summary>
+    /// The session options for inference: all graph optimisations (ONNX Runtime's NCHWc layout and
+    /// fusions), one intra-op thread per core, sequential execution (the graph is a chain), the memory
+    /// pattern and arena (same shapes every call, so buffers are planned once), and worker threads that
+    /// sleep instead of spinning between operators (LIVESMLM_ORT_SPIN=1 turns spinning on): spinning burns
+    /// the CPU that the camera, the pipeline and other programs need, and on the shared 2-core machine it
+    /// gave no more frames/s wall and half the frames per CPU-second (docs/network-engine.md).
+    /// </summary>
+    public static SessionOptions CpuOptions()
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+            EnableMemoryPattern = true,
+            EnableCpuMemArena = true,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", Environment.GetEnvironmentVariable("LIVESMLM_ORT_SPIN") == "1" ? "1" : "0");
+
+        return options;
     }
 
     private static InferenceSession Open(string path, SessionOptions options)

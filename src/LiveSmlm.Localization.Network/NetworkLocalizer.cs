@@ -1,6 +1,5 @@
 using LiveSmlm.Core;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace LiveSmlm.Localization.Network;
 
@@ -16,8 +15,17 @@ using Localization = LiveSmlm.Core.Localization;
 /// </summary>
 public sealed class NetworkLocalizer : ILocalizer
 {
-    /// <summary>Frames per ONNX Runtime call at most (a 256² frame is 0.8 MB of input and 2 MB of maps).</summary>
+    /// <summary>Frames per ONNX Runtime call on a GPU (a 256² frame is 0.8 MB of input and 2 MB of maps).</summary>
     public const int MaxFramesPerRun = 16;
+
+    /// <summary>
+    /// Frames per call on the CPU: one. The activations of one 256² frame (8 × 256² floats, 2 MB per
+    /// layer) stay in the caches; 16 frames (33 MB per layer) do not, and ran about 15 % fewer frames per
+    /// CPU-second (`livesmlm bench --engine network`, 2-core EPYC).
+    /// </summary>
+    public const int CpuFramesPerRun = 1;
+
+    private readonly int _framesPerRun;
 
     private const int Conversion = LocalizerStages.PhotonConversion;
     private const int Detection = LocalizerStages.Detection;
@@ -29,21 +37,40 @@ public sealed class NetworkLocalizer : ILocalizer
     private readonly StageClock _clock = new(LocalizerStages.Names);
     private readonly DecodeUnits _units;
     private readonly DecodeOptions _options;
-    private readonly Queue<float[]> _history = new();
-    private readonly Stack<float[]> _spare = new();
+    private readonly NetworkCalibration? _calibration;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly RunOptions _runOptions = new();
+
+    // The window's frames in photoelectrons, oldest first: a ring of Model.Frames buffers, _historyCount filled.
+    private float[][] _history = [];
+    private int _historyStart;
+    private int _historyCount;
+
+    // Input and output tensors over arrays that live as long as the batch shape (count, height, width):
+    // ONNX Runtime writes the maps straight into _maps, and nothing is allocated per frame.
     private float[] _input = [];
+    private float[] _maps = [];
+    private OrtValue? _inputValue;
+    private OrtValue? _mapsValue;
+    private OrtIoBinding? _binding;
+    private (int Count, int Height, int Width) _shape;
     private int _width;
     private int _height;
     private long _lastFrame = long.MinValue;
     private long _detections;
     private long _frames;
 
-    internal NetworkLocalizer(LocalizerSettings settings, NetworkModelInfo model, InferenceSession session, string device, DecodeOptions options)
+    internal NetworkLocalizer(LocalizerSettings settings, NetworkModelInfo model, InferenceSession session, string device, DecodeOptions options, NetworkCalibration? calibration, bool gpu)
     {
+        _framesPerRun = gpu ? MaxFramesPerRun : CpuFramesPerRun;
+        _calibration = calibration;
         _settings = settings;
         Model = model;
         _session = session;
         _inputName = session.InputMetadata.Keys.First();
+        _inputNames = [_inputName];
+        _outputNames = [session.OutputNames[0]];
         _options = options;
         _units = new DecodeUnits(settings.Camera.PixelSizeNm, settings.Camera.QuantumEfficiency, model.PsfSigmaNm);
         Info = new EngineInfo(NetworkEngine.Name, device, EngineCapabilities.NeedsBatches | EngineCapabilities.HasTemporalBackground | EngineCapabilities.MultiEmitter);
@@ -67,36 +94,45 @@ public sealed class NetworkLocalizer : ILocalizer
     {
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentNullException.ThrowIfNull(output);
-        for (int start = 0; start < frames.Count; start += MaxFramesPerRun)
+        for (int start = 0; start < frames.Count; start += _framesPerRun)
         {
-            Run(frames, start, Math.Min(MaxFramesPerRun, frames.Count - start), output);
+            Run(frames, start, Math.Min(_framesPerRun, frames.Count - start), output);
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _binding?.Dispose();
+        _inputValue?.Dispose();
+        _mapsValue?.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
 
     private void Run(IReadOnlyList<Frame> frames, int start, int count, List<Localization> output)
     {
         Frame first = frames[start];
-        if (first.Width != _width || first.Height != _height)
+        int window = Model.Frames;
+        if (first.Width != _width || first.Height != _height || _history.Length != window)
         {
             _width = first.Width;
             _height = first.Height;
-            _history.Clear();
-            _spare.Clear();
+            _history = new float[window][];
+            for (int w = 0; w < window; w++)
+            {
+                _history[w] = new float[_width * _height];
+            }
+
+            _historyCount = 0;
             _lastFrame = long.MinValue;
         }
 
         int m = Model.MultipleOf;
         int pw = (_width + m - 1) / m * m;
         int ph = (_height + m - 1) / m * m;
-        int window = Model.Frames;
         int plane = pw * ph;
-        int length = count * window * plane;
-        if (_input.Length < length)
-        {
-            _input = new float[length];
-        }
+        int outPlane = NetworkDecoder.Channels * plane;
+        Bind(count, ph, pw, window);
 
         long t = StageClock.Start();
         for (int k = 0; k < count; k++)
@@ -111,26 +147,28 @@ public sealed class NetworkLocalizer : ILocalizer
             {
                 // Not the next frame (a stream's first, a gap, or a stream starting over): the frames before
                 // it are not its neighbours, so the window starts afresh from this frame.
-                while (_history.Count > 0)
-                {
-                    _spare.Push(_history.Dequeue());
-                }
+                _historyCount = 0;
             }
 
             _lastFrame = frame.Index;
-            float[] current = _spare.Count > 0 ? _spare.Pop() : new float[_width * _height];
-            Converter(_width * _height).Convert(frame, current);
-            _history.Enqueue(current);
-            while (_history.Count > window)
+            // The newest frame goes into the slot after the last (overwriting the oldest once the ring is full).
+            int slot = (_historyStart + _historyCount) % window;
+            if (_historyCount == window)
             {
-                _spare.Push(_history.Dequeue());
+                _historyStart = (_historyStart + 1) % window;
+            }
+            else
+            {
+                _historyCount++;
             }
 
+            Converter(_width * _height).Convert(frame, _history[slot]);
+
             // Oldest first; a stream's first frames repeat the earliest frame there is.
-            float[][] have = [.. _history];
             for (int w = 0; w < window; w++)
             {
-                float[] source = have[Math.Max(0, have.Length - window + w)];
+                int age = Math.Max(0, _historyCount - window + w);
+                float[] source = _history[(_historyStart + age) % window];
                 Pad(source, _input.AsSpan(((k * window) + w) * plane, plane), _width, _height, pw, ph);
             }
         }
@@ -138,27 +176,61 @@ public sealed class NetworkLocalizer : ILocalizer
         _clock.Stop(Conversion, t);
 
         t = StageClock.Start();
-        var shape = new long[] { count, window, ph, pw };
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, length), shape);
-        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(new RunOptions(), [_inputName], [input], _session.OutputNames);
-        ReadOnlySpan<float> maps = results[0].GetTensorDataAsSpan<float>();
+        try
+        {
+            _session.RunWithBinding(_runOptions, _binding!);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidOperationException($"model '{Model.Path}' failed on {count} frames of {ph}×{pw} (the engine expects maps of [{count}, {NetworkDecoder.Channels}, {ph}, {pw}]): {e.Message}", e);
+        }
+
         _clock.Stop(Inference, t);
 
         t = StageClock.Start();
-        int outPlane = NetworkDecoder.Channels * plane;
-        if (maps.Length != count * outPlane)
-        {
-            throw new InvalidOperationException($"model '{Model.Path}' returned {maps.Length} values for {count} frames of {ph}×{pw}; expected {count * outPlane} ({NetworkDecoder.Channels} maps each).");
-        }
-
+        ReadOnlySpan<float> maps = _maps.AsSpan(0, count * outPlane);
         for (int k = 0; k < count; k++)
         {
-            int added = NetworkDecoder.Decode(maps.Slice(k * outPlane, outPlane), _width, _height, pw, ph, frames[start + k].Index > int.MaxValue ? int.MaxValue : (int)frames[start + k].Index, _options, _units, output);
+            int added = NetworkDecoder.Decode(maps.Slice(k * outPlane, outPlane), _width, _height, pw, ph, frames[start + k].Index > int.MaxValue ? int.MaxValue : (int)frames[start + k].Index, _options, _units, output, _calibration);
             Interlocked.Add(ref _detections, added);
         }
 
         Interlocked.Add(ref _frames, count);
         _clock.Stop(Detection, t);
+    }
+
+    // The input and output tensors for a batch of count frames of ph × pw, made once per shape.
+    private void Bind(int count, int ph, int pw, int window)
+    {
+        if (_shape == (count, ph, pw) && _inputValue is not null)
+        {
+            return;
+        }
+
+        _binding?.Dispose();
+        _inputValue?.Dispose();
+        _mapsValue?.Dispose();
+        _binding = null;
+        _inputValue = null;
+        _mapsValue = null;
+        int inputLength = count * window * ph * pw;
+        int mapsLength = count * NetworkDecoder.Channels * ph * pw;
+        if (_input.Length < inputLength)
+        {
+            _input = new float[inputLength];
+        }
+
+        if (_maps.Length < mapsLength)
+        {
+            _maps = new float[mapsLength];
+        }
+
+        _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), [count, window, ph, pw]);
+        _mapsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _maps.AsMemory(0, mapsLength), [count, NetworkDecoder.Channels, ph, pw]);
+        _binding = _session.CreateIoBinding();
+        _binding.BindInput(_inputNames[0], _inputValue);
+        _binding.BindOutput(_outputNames[0], _mapsValue);
+        _shape = (count, ph, pw);
     }
 
     private PhotoelectronConverter _cachedConverter = null!;

@@ -39,6 +39,12 @@ public sealed record NetworkModelInfo
     /// <summary>Decoding threshold on the 3×3 sum of p that training chose on its validation data (livesmlm.threshold; 0.6 when absent).</summary>
     public float Threshold { get; init; } = DecodeOptions.Default.Threshold;
 
+    /// <summary>Candidate threshold on a pixel's own p (livesmlm.rawThreshold, chosen with the calibration on held-out stacks; 0.1 when absent).</summary>
+    public float RawThreshold { get; init; } = DecodeOptions.Default.RawThreshold;
+
+    /// <summary>The uncertainty calibration fitted after training (livesmlm.calibration); null when the model has none.</summary>
+    public NetworkCalibration? Calibration { get; init; }
+
     /// <summary>The training record (JSON: steps, minutes, validation Jaccard, …), as written.</summary>
     public string Training { get; init; } = "";
 
@@ -89,6 +95,8 @@ public sealed record NetworkModelInfo
             MultipleOf = (int)Number("multipleOf"),
             Training = metadata.TryGetValue("livesmlm.training", out string? t) ? t : "",
             Threshold = metadata.ContainsKey("livesmlm.threshold") ? (float)Number("threshold") : DecodeOptions.Default.Threshold,
+            RawThreshold = metadata.ContainsKey("livesmlm.rawThreshold") ? (float)Number("rawThreshold") : DecodeOptions.Default.RawThreshold,
+            Calibration = metadata.TryGetValue(NetworkCalibration.MetadataKey, out string? c) ? NetworkCalibration.Parse(path, c) : null,
         };
     }
 

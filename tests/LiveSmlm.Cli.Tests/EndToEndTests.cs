@@ -168,6 +168,23 @@ public class EndToEndTests
     }
 
     [Fact]
+    public void Bench_Network_ReportsFramesPerSecondStagesAndNoPerFrameAllocation()
+    {
+        var (code, stdout, err) = CliRunner.Run("bench", "--engine", "network", "--json", "--seconds", "0.3", "--frame-size", "64", "--emitters", "4");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("network", json.RootElement.GetProperty("engine").GetString());
+        Assert.True(json.RootElement.GetProperty("frames_per_second").GetDouble() > 0);
+        // The 4 drawn spots are found; the bench's spots (σ 1.3 px) are wider than the model's PSF (0.94 px)
+        // and some are split, so the count is bounded loosely above.
+        Assert.InRange(json.RootElement.GetProperty("localizations_per_frame").GetDouble(), 3.5, 8);
+        // Inference is timed as the engine's device stage.
+        Assert.True(json.RootElement.GetProperty("stage_milliseconds_per_frame").GetProperty("device").GetDouble() > 0);
+        // A frame's input alone is 3 × 64² floats (48 kB): allocating it (or the maps) per frame would show.
+        Assert.InRange(json.RootElement.GetProperty("allocated_bytes_per_frame").GetDouble(), 0, 4096);
+    }
+
+    [Fact]
     public void Bench_CompareCpu_GpuCodeOnIlgpuCpuAccelerator_IsEquivalentToCpuEngine()
     {
         var (code, stdout, err) = CliRunner.Run("bench", "--engine", "ilgpu-cpu", "--compare-cpu", "--frame-size", "96", "--emitters", "8");

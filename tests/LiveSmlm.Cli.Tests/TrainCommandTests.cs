@@ -63,10 +63,11 @@ public class TrainCommandTests
     {
         using var tmp = new TempDir();
         string model = tmp.File("model.onnx");
-        var (code, _, err) = CliRunner.Run("train", "--profile", Storm, "--out", model, "--frames", "128", "--steps", "3", "--validate-every", "3", "--width", "4", "--minutes", "5");
+        var (code, _, err) = CliRunner.Run("train", "--profile", Storm, "--out", model, "--frames", "128", "--steps", "3", "--validate-every", "3", "--width", "4", "--minutes", "5", "--calibration-frames", "4");
         Assert.True(code == 0, err);
         Assert.Contains("val Jaccard", err, StringComparison.Ordinal);
         Assert.Contains("loads in the network engine", err, StringComparison.Ordinal);
+        Assert.Contains("uncertainty calibration of", err, StringComparison.Ordinal);
 
         string stack = tmp.File("sim");
         Assert.Equal(0, CliRunner.Run("simulate", "--profile", Storm, "--frames", "4", "--out", stack).ExitCode);

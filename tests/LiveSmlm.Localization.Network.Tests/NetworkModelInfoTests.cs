@@ -27,6 +27,15 @@ public class NetworkModelInfoTests
         Assert.Equal(3, info.Frames);
         Assert.Equal(4, info.MultipleOf);
         Assert.Null(info.Mismatch(new CameraModel { PixelSizeNm = 100.4, EmGain = 1 }));
+        Assert.Equal(0.1f, info.RawThreshold); // absent: the decoder's default
+        Assert.Null(info.Calibration);
+
+        Dictionary<string, string> m = Metadata();
+        m["livesmlm.rawThreshold"] = "0.02";
+        m["livesmlm.threshold"] = "0.05";
+        NetworkModelInfo tuned = NetworkModelInfo.Parse("m.onnx", m);
+        Assert.Equal(0.02f, tuned.RawThreshold);
+        Assert.Equal(0.05f, tuned.Threshold);
     }
 
     [Fact]
@@ -46,6 +55,8 @@ public class NetworkModelInfoTests
     [InlineData("livesmlm.outputs", "p,dx,dy", "outputs")]
     [InlineData("livesmlm.pixelSizeNm", "-3", "pixelSizeNm")]
     [InlineData("livesmlm.cameraType", "CCD", "cameraType")]
+    [InlineData("livesmlm.calibration", "not json", "livesmlm.calibration")]
+    [InlineData("livesmlm.calibration", "{\"halfWindowNm\":1000,\"densityEdges\":[0,1],\"sigmaEdgesNm\":[0],\"factors\":[[1.2]]}", "factors")]
     public void Bad_metadata_names_the_key(string key, string value, string named)
     {
         Dictionary<string, string> m = Metadata();

@@ -118,6 +118,10 @@ public static class BenchCommand
                 }
 
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  frames/s end to end ({side}×{side}, {perFrame} emitters/frame): {result.FramesPerSecond:N0} ({result.LocalizationsPerFrame:F1} localizations/frame; {result.FramesPerCpuSecond:N1} frames per CPU-second)"));
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per frame: {string.Join(", ", result.StageMillisecondsPerFrame.Select(kv => $"{kv.Key} {kv.Value:F2} ms"))}; {result.AllocatedBytesPerFrame:N0} bytes allocated"));
+                console.Out.WriteLine(result.LoadAverage is { } load
+                    ? string.Create(CultureInfo.InvariantCulture, $"  load average {load:F2} on {Environment.ProcessorCount} cores{(load > Environment.ProcessorCount * 0.5 ? " (loaded: the wall figure is not this machine's idle speed)" : "")}")
+                    : "  load average unknown");
             }
 
             return CliErrors.Ok;
@@ -269,7 +273,17 @@ public static class BenchCommand
         int EmittersPerFrame,
         double LocalizationsPerFrame,
         double SecondsPerFigure,
-        double FramesPerCpuSecond);
+        double FramesPerCpuSecond)
+    {
+        /// <summary>Milliseconds of engine thread time per frame in each stage it times (the network: conversion, device = inference, detection = decoding).</summary>
+        public IReadOnlyDictionary<string, double> StageMillisecondsPerFrame { get; init; } = new Dictionary<string, double>();
+
+        /// <summary>Bytes allocated by the process per frame while timed (the output list is reused).</summary>
+        public double AllocatedBytesPerFrame { get; init; }
+
+        /// <summary>The 1-minute load average when the figure was taken (/proc/loadavg; null elsewhere): on a shared machine the wall figure depends on it.</summary>
+        public double? LoadAverage { get; init; }
+    }
 
     private static BenchResult Measure(ILocalizer choice, LocalizerSettings settings, int side, int perFrame, double seconds)
     {
@@ -280,8 +294,12 @@ public static class BenchCommand
         Frame[] frames = BenchData.Frames(FrameCount, side, side, perFrame, seed: 12);
         var output = new List<Localization>(FrameCount * perFrame * 2);
         choice.Localize(frames, output); // warm-up
+        output.Clear();
+        choice.Localize(frames, output); // the output list at its working size
         long localized = 0;
         long framesDone = 0;
+        IReadOnlyDictionary<string, double> stagesStart = choice.GetStatistics().StageSeconds;
+        long allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -293,6 +311,11 @@ public static class BenchCommand
         }
 
         double framesPerSecond = framesDone / clock.Elapsed.TotalSeconds;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedStart;
+        IReadOnlyDictionary<string, double> stagesEnd = choice.GetStatistics().StageSeconds;
+        var stageMs = stagesEnd
+            .Where(kv => kv.Value - stagesStart.GetValueOrDefault(kv.Key) > 0)
+            .ToDictionary(kv => kv.Key, kv => Math.Round((kv.Value - stagesStart.GetValueOrDefault(kv.Key)) * 1e3 / Math.Max(framesDone, 1), 3));
         // On a shared machine the wall figure depends on the load; frames per second of this process's CPU time does less.
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         return new BenchResult(
@@ -309,7 +332,29 @@ public static class BenchCommand
             perFrame,
             Math.Round(localized / (double)Math.Max(framesDone, 1), 2),
             seconds,
-            Math.Round(framesDone / Math.Max(cpuSeconds, 1e-9), 1));
+            Math.Round(framesDone / Math.Max(cpuSeconds, 1e-9), 1))
+        {
+            StageMillisecondsPerFrame = stageMs,
+            AllocatedBytesPerFrame = Math.Round(allocated / (double)Math.Max(framesDone, 1)),
+            LoadAverage = LoadAverage(),
+        };
+    }
+
+    private static double? LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.TryParse(text.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Fits/s of the engine's batch path over pre-cut 7×7 ROIs (inputs drawn before the clock starts).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using LiveSmlm.Acquisition.Recording;
+using LiveSmlm.Cli.Training;
 using LiveSmlm.Devices.Profiles;
 using LiveSmlm.Localization.Network;
 using LiveSmlm.Simulation;
@@ -38,11 +39,16 @@ public static class TrainCommand
         var width = new Option<int>("--width") { Description = "Channels at full resolution (speed ∝ width²).", DefaultValueFactory = _ => 8 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the simulated training data.", DefaultValueFactory = _ => 7 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Steps between validations (progress line, checkpoint).", DefaultValueFactory = _ => 150 };
-        var command = new Command("train", "Train the network engine's model on data from a profile's simulated rig (needs python3-torch and python3-h5py).")
+        var calibrationFrames = new Option<int>("--calibration-frames") { Description = "Frames per density of the held-out stacks (128×128) the uncertainty calibration is fitted on.", DefaultValueFactory = _ => 200 };
+        var calibrationSeed = new Option<ulong>("--calibration-seed") { Description = "Seed of the calibration stacks (not the training data's, not the accuracy benchmark's 2016).", DefaultValueFactory = _ => 4242 };
+        var calibrateOnly = new Option<bool>("--calibrate-only") { Description = "Do not train: fit the uncertainty calibration of the existing model OUT and write it into its metadata." };
+        var command = new Command("train", "Train the network engine's model on data from a profile's simulated rig (needs python3-torch and python3-h5py), then fit its uncertainty calibration.")
         {
-            profile, outFile, minutes, steps, frames, data, width, seed, validateEvery,
+            profile, outFile, minutes, steps, frames, data, width, seed, validateEvery, calibrationFrames, calibrationSeed, calibrateOnly,
         };
-        command.SetAction(parse => CliErrors.Guard(console, () => Run(
+        command.SetAction(parse => parse.GetValue(calibrateOnly)
+            ? CliErrors.Guard(console, () => Calibrate(console, parse.GetValue(profile)!.FullName, parse.GetValue(outFile)!.FullName, parse.GetValue(calibrationSeed), parse.GetValue(calibrationFrames)))
+            : CliErrors.Guard(console, () => Run(
             console,
             parse.GetValue(profile)!.FullName,
             parse.GetValue(outFile)!.FullName,
@@ -52,12 +58,15 @@ public static class TrainCommand
             parse.GetValue(data)?.FullName,
             parse.GetValue(width),
             parse.GetValue(seed),
-            parse.GetValue(validateEvery))));
+            parse.GetValue(validateEvery),
+            parse.GetValue(calibrationSeed),
+            parse.GetValue(calibrationFrames))));
         return command;
     }
 
-    public static int Run(CliConsole console, string profilePath, string outPath, double minutes, int? steps, long frames, string? dataDir, int width, ulong seed, int validateEvery)
+    public static int Run(CliConsole console, string profilePath, string outPath, double minutes, int? steps, long frames, string? dataDir, int width, ulong seed, int validateEvery, ulong calibrationSeed = 4242, int calibrationFrames = 200)
     {
+        var clock = Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(console);
         if (!(minutes > 0 && minutes <= 7 * 24 * 60))
         {
@@ -139,6 +148,34 @@ public static class TrainCommand
         }
 
         console.Err.WriteLine($"model {outPath} ({model.CameraType}, {model.PixelSizeNm} nm pixels) loads in the network engine; training: {model.Training}");
+        int calibrated = Calibrate(console, profilePath, outPath, calibrationSeed, calibrationFrames);
+        console.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train: {clock.Elapsed.TotalMinutes:F1} min wall in all (data, training, calibration)"));
+        return calibrated;
+    }
+
+    /// <summary>Fits the model's uncertainty calibration on held-out simulated stacks and writes it into its metadata.</summary>
+    public static int Calibrate(CliConsole console, string profilePath, string modelPath, ulong seed, int framesPerDensity)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        if (framesPerDensity is < 1 or > 100_000)
+        {
+            throw new UsageException($"--calibration-frames must be within [1, 100000]; got {framesPerDensity}.");
+        }
+
+        var rig = HardwareProfile.Load(profilePath);
+        var clock = Stopwatch.StartNew();
+        (NetworkCalibration calibration, DecodeOptions thresholds, NetworkCalibrationFit.Report _) = NetworkCalibrationFit.Fit(modelPath, rig.ToSimulationSettings(), rig.ToCameraModel(), seed, side: 128, framesPerDensity);
+        calibration = calibration with { Fit = string.Create(CultureInfo.InvariantCulture, $"{calibration.Fit}; {clock.Elapsed.TotalSeconds:F0} s") };
+        OnnxMetadataFile.Set(modelPath, "livesmlm.rawThreshold", thresholds.RawThreshold.ToString("R", CultureInfo.InvariantCulture));
+        OnnxMetadataFile.Set(modelPath, "livesmlm.threshold", thresholds.Threshold.ToString("R", CultureInfo.InvariantCulture));
+        OnnxMetadataFile.Set(modelPath, NetworkCalibration.MetadataKey, calibration.ToJson());
+        NetworkModelInfo check = NetworkEngine.ReadModel(modelPath);
+        if (check.Calibration is null || check.RawThreshold != thresholds.RawThreshold || check.Threshold != thresholds.Threshold)
+        {
+            throw new InvalidOperationException($"the calibration and thresholds written into '{modelPath}' do not read back.");
+        }
+
+        console.Err.WriteLine($"uncertainty calibration of {modelPath}: {calibration.Fit}");
         return CliErrors.Ok;
     }
 
