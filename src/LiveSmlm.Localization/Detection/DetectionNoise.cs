@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace LiveSmlm.Localization;
+
+/// <summary>
+/// The detection threshold from the camera's noise model instead of the frame's measured noise: at each
+/// pixel, factor · c · √(F · max(V2, 0) + read variance), with V2 the second wavelet smoothing (the
+/// local mean, photoelectrons: background and the tails of nearby emitters), F the excess noise
+/// factor (2 for an EMCCD) and c = std(W1)/σ = 0.8908 for white noise of std σ, so that factor 1 is
+/// the threshold the measured noise gives on an empty frame (ThunderSTORM's 1.0 · std(W1)). A measured
+/// std(W1) grows with the emitters in the frame (at 1 per µm² it doubles) and raised the threshold
+/// over the dim ones; the modelled noise does not. On a noise-normalised residual (temporal
+/// background) every pixel has variance F. Value type passed into the GPU kernels; both backends
+/// compute <see cref="At"/> in the same float order.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct DetectionNoise
+{
+    /// <summary>std(W1)/σ for white noise: √(1 − 2·(6/16)² + (70/256)²), the à trous level-1 kernel's.</summary>
+    public const float FirstLevelStdPerPixelStd = 0.8908f;
+
+    /// <summary>factor · <see cref="FirstLevelStdPerPixelStd"/>.</summary>
+    public float Scale;
+
+    /// <summary>Variance per photoelectron of local mean: F on photoelectrons, 0 on a normalised residual.</summary>
+    public float VariancePerElectron;
+
+    /// <summary>Variance every pixel has besides (the uniform read variance, or F on a normalised residual).</summary>
+    public float ConstantVariance;
+
+    /// <summary>The model for <paramref name="settings"/>; <paramref name="normalisedResidual"/> when detection runs on (f − B)/√(B + read variance).</summary>
+    public static DetectionNoise For(LocalizerSettings settings, bool normalisedResidual, float uniformReadVariance)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        float f = (float)settings.Camera.ExcessNoiseFactor;
+        return new DetectionNoise
+        {
+            Scale = (float)settings.DetectionThresholdFactor * FirstLevelStdPerPixelStd,
+            VariancePerElectron = normalisedResidual ? 0f : f,
+            ConstantVariance = normalisedResidual ? f : uniformReadVariance,
+        };
+    }
+
+    /// <summary>The threshold at a pixel of local mean <paramref name="localMean"/> and extra variance <paramref name="readVariance"/>.</summary>
+    public readonly float At(float localMean, float readVariance) =>
+        Scale * MathF.Sqrt((VariancePerElectron * MathF.Max(localMean, 0f)) + readVariance);
+
+    /// <summary>
+    /// Writes the threshold of every pixel into <paramref name="thresholds"/> from the local mean
+    /// <paramref name="smooth2"/> (V2) and the per-pixel read variance <paramref name="varianceMap"/>
+    /// (null: <see cref="ConstantVariance"/> everywhere).
+    /// </summary>
+    public readonly void Fill(ReadOnlySpan<float> smooth2, float[]? varianceMap, Span<float> thresholds)
+    {
+        if (thresholds.Length < smooth2.Length)
+        {
+            throw new ArgumentException($"The threshold map holds {thresholds.Length} values, the image {smooth2.Length}.", nameof(thresholds));
+        }
+
+        for (int i = 0; i < smooth2.Length; i++)
+        {
+            thresholds[i] = At(smooth2[i], varianceMap is null ? ConstantVariance : varianceMap[i]);
+        }
+    }
+}
