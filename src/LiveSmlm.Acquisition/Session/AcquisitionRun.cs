@@ -1,3 +1,4 @@
+using LiveSmlm.Acquisition.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using LiveSmlm.Acquisition.Engines;
@@ -109,7 +110,7 @@ public static class AcquisitionRun
         double pixelNm = camera.Info.PixelSizeNm;
         var info = new LocalizationSetInfo { PixelSizeNm = pixelNm, WidthPx = width, HeightPx = height, Frames = request.Frames ?? 0, GeneratedBy = "LiveSmlm acquire" };
 
-        var settings = new LocalizerSettings { Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm };
+        var settings = new LocalizerSettings { Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm }.WithAnalysis(request.Profile.Analysis);
         var latency = new LatencyTracker();
         using var localizer = new TimedLocalizer(EngineCatalog.Create().Create(request.Engine, settings), latency);
         log?.Invoke($"engine {localizer.Info.Name} ({localizer.Info.Device}); camera {camera.Info.Model} {width}×{height}; {source}");

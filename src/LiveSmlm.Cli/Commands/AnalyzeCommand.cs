@@ -29,6 +29,7 @@ public static class AnalyzeCommand
         var stack = new Argument<FileInfo>("stack") { Description = "Stack to analyze: .tif/.ome.tif, .dax (+.inf) or Picasso .raw (+.yaml)." };
         var profile = new Option<FileInfo?>("--profile") { Description = "Hardware profile whose camera and optics describe the stack." };
         var cameraOptions = new CameraOptions();
+        var multiEmitterOptions = new MultiEmitterCliOptions();
         var maps = new Option<FileInfo?>("--scmos-maps") { Description = "sCMOS per-pixel calibration: a TIFF of three float pages — offset (ADU), read variance (ADU²), gain (e⁻/ADU) — the stack's size; used in the likelihood (Huang et al. 2013)." };
         var sigma = new Option<double?>("--psf-sigma-nm") { Description = "PSF σ in nm (initial value of the fit; fixed with --fixed-sigma)." };
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
@@ -49,6 +50,7 @@ public static class AnalyzeCommand
             stack, profile, maps, sigma, fixedSigma, threshold, temporal, engine, model, render, batch, outDir, calibration, psf,
         };
         cameraOptions.AddTo(command);
+        multiEmitterOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             string stackPath = parse.GetValue(stack)!.FullName;
@@ -82,6 +84,7 @@ public static class AnalyzeCommand
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
                 ModelPath = parse.GetValue(model) is { } m ? m.FullName : null,
             };
+            settings = settings.WithAnalysis(multiEmitterOptions.Apply(parse, rig?.Analysis));
             if (parse.GetValue(calibration) is { } calibrationFile)
             {
                 PsfCalibration3D c = BeadStackCalibration.Load(calibrationFile.FullName, camera.PixelSizeNm);
