@@ -34,7 +34,7 @@ public abstract partial class AcceleratorTests
         int radius = Math.Max(1, (int)Math.Round(SuppressionRadiusInSigma * settings.PsfSigmaPx));
         for (int f = 0; f < Frames; f++)
         {
-            List<Candidate> expected = CpuCandidates(frames[f], camera, DetectionNoise.For(settings, false, (float)camera.ReadVariancePhotoelectronsAt(0)), radius);
+            List<Candidate> expected = CpuCandidates(frames[f], camera, DetectionNoise.For(settings, (float)camera.ReadVariancePhotoelectronsAt(0)), radius);
             Assert.True(expected.Count >= 8, $"frame {f}: only {expected.Count} candidates for 8+ emitters");
             Assert.Equal(expected, onDevice[f]);
         }

@@ -31,6 +31,11 @@ internal sealed class BatchSlot : IDisposable
         Smooth2 = allocator.Device<float>(pixels);
         Residual = temporal ? allocator.Device<float>(pixels) : null;
         Background = temporal ? allocator.Device<float>(pixels) : null;
+        RowSums = allocator.Device<double>((long)height * frames);
+        RowCounts = allocator.Device<int>((long)height * frames);
+        Limits = allocator.Device<float>(frames);
+        Noise = allocator.Device<float>(frames);
+        FrameThresholds = allocator.Device<float>(frames);
         Thresholds = allocator.Device<float>(pixels);
 
         // Local maxima cannot touch (each is > its earlier and ≥ its later neighbours), so at most
@@ -67,7 +72,18 @@ internal sealed class BatchSlot : IDisposable
     /// <summary>The temporal median per pixel (null without a temporal background).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense>? Background { get; }
 
-    /// <summary>The detection threshold of every pixel (DetectionNoise on V2).</summary>
+    public MemoryBuffer1D<double, Stride1D.Dense> RowSums { get; }
+
+    public MemoryBuffer1D<int, Stride1D.Dense> RowCounts { get; }
+
+    public MemoryBuffer1D<float, Stride1D.Dense> Limits { get; }
+
+    public MemoryBuffer1D<float, Stride1D.Dense> Noise { get; }
+
+    /// <summary>Per frame: factor · measured std(W1) of the temporal residual.</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense> FrameThresholds { get; }
+
+    /// <summary>The detection threshold of every pixel (DetectionNoise on V2, or the frame's measured one on the temporal residual).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense> Thresholds { get; }
 
     public long CandidateCapacity { get; }
@@ -120,6 +136,11 @@ internal sealed class BatchSlot : IDisposable
         Smooth2.Dispose();
         Residual?.Dispose();
         Background?.Dispose();
+        RowSums.Dispose();
+        RowCounts.Dispose();
+        Limits.Dispose();
+        Noise.Dispose();
+        FrameThresholds.Dispose();
         Thresholds.Dispose();
         Candidates.Dispose();
         HostCandidates.Dispose();

@@ -21,7 +21,12 @@ internal sealed class KernelSet
         // Threads per tile group: a full 16×16 tile where the device allows it (CUDA), fewer otherwise.
         TileGroupSize = Math.Min(WaveletTileKernels.Tile * WaveletTileKernels.Tile, a.MaxNumThreadsPerGroup);
         SecondLevel = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, Sweep>(DetectionKernels.SecondLevel);
-        LocalThresholds = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, DetectionNoise, int, int, Sweep>(DetectionKernels.LocalThresholds);
+        RowSquares = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int>(DetectionKernels.RowSquares);
+        ClipLimit = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<float>, int, int>(DetectionKernels.ClipLimit);
+        RowClippedSquares = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<int>, int, int>(
+            DetectionKernels.RowClippedSquares);
+        Threshold = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float>(DetectionKernels.Threshold);
+        LocalThresholds = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DetectionNoise, int, int, int, Sweep>(DetectionKernels.LocalThresholds);
         LocalMaxima = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int, Sweep>(
             DetectionKernels.LocalMaxima);
         TemporalResidual = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame, Sweep>(
@@ -63,7 +68,15 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, Sweep> SecondLevel { get; }
 
-    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, DetectionNoise, int, int, Sweep> LocalThresholds { get; }
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int> RowSquares { get; }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<double>, ArrayView<float>, int, int> ClipLimit { get; }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<int>, int, int> RowClippedSquares { get; }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float> Threshold { get; }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DetectionNoise, int, int, int, Sweep> LocalThresholds { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int, Sweep> LocalMaxima { get; }
 

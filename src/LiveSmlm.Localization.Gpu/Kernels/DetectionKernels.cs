@@ -13,6 +13,10 @@ namespace LiveSmlm.Localization.Gpu;
 /// </remarks>
 internal static class DetectionKernels
 {
+    // NoiseEstimate: clip at 3 std, then undo the shrinkage of a clipped unit Gaussian (0.98657).
+    private const float ClipStd = 3f;
+    private const float ClippedStdOfUnitGaussian = 0.98657f;
+
     /// <summary>Photoelectrons = (ADU − baseline) · e⁻/ADU / EM gain, one scale for the sensor (CameraModel.ToPhotoelectrons).</summary>
     public static void ConvertUniform(Index1D index, ArrayView<ushort> adu, ArrayView<float> electrons, float baselineAdu, float photoelectronsPerAdu, Sweep sweep)
     {
@@ -42,17 +46,89 @@ internal static class DetectionKernels
         }
     }
 
+    /// <summary>Per row: Σ (f − V1)² in double, each square rounded to float first as the CPU does.</summary>
+    public static void RowSquares(Index1D row, ArrayView<float> source, ArrayView<float> smooth1, ArrayView<double> rowSums, int width)
+    {
+        long start = (long)(int)row * width;
+        double sum = 0;
+        for (int x = 0; x < width; x++)
+        {
+            float d = source[start + x] - smooth1[start + x];
+            float square = d * d;
+            sum += square;
+        }
+
+        rowSums[row] = sum;
+    }
+
+    /// <summary>Per frame: the clip limit 3·std(W1) from the row sums, summed in row order.</summary>
+    public static void ClipLimit(Index1D frame, ArrayView<double> rowSums, ArrayView<float> limits, int width, int height)
+    {
+        double sum = 0;
+        for (int y = 0; y < height; y++)
+        {
+            sum += rowSums[(frame * height) + y];
+        }
+
+        float std = (float)Math.Sqrt(sum / Math.Max(1, width * height));
+        limits[frame] = ClipStd * std;
+    }
+
+    /// <summary>Per row: Σ (f − V1)² and the count over the pixels with |f − V1| below the frame's limit.</summary>
+    public static void RowClippedSquares(
+        Index1D row, ArrayView<float> source, ArrayView<float> smooth1, ArrayView<float> limits, ArrayView<double> rowSums,
+        ArrayView<int> rowCounts, int width, int height)
+    {
+        float limit = limits[row / height];
+        long start = (long)(int)row * width;
+        double sum = 0;
+        int count = 0;
+        for (int x = 0; x < width; x++)
+        {
+            float d = source[start + x] - smooth1[start + x];
+            if (Math.Abs(d) < limit)
+            {
+                float square = d * d;
+                sum += square;
+                count++;
+            }
+        }
+
+        rowSums[row] = sum;
+        rowCounts[row] = count;
+    }
+
+    /// <summary>Per frame: noise = clipped std / 0.98657 and threshold = factor · noise.</summary>
+    public static void Threshold(
+        Index1D frame, ArrayView<double> rowSums, ArrayView<int> rowCounts, ArrayView<float> noise, ArrayView<float> thresholds, int height, float factor)
+    {
+        double sum = 0;
+        int count = 0;
+        for (int y = 0; y < height; y++)
+        {
+            sum += rowSums[(frame * height) + y];
+            count += rowCounts[(frame * height) + y];
+        }
+
+        float std = count == 0 ? 0f : (float)Math.Sqrt(sum / count) / ClippedStdOfUnitGaussian;
+        noise[frame] = std;
+        thresholds[frame] = factor * std;
+    }
+
     /// <summary>
-    /// The per-pixel detection threshold from the noise model (<see cref="DetectionNoise.At"/>) on V2,
-    /// before <see cref="SecondLevel"/> overwrites it; the read variance from the map when
-    /// <paramref name="useMap"/> is 1 (pixel i % <paramref name="pixels"/>), else the model's constant.
+    /// The per-pixel detection threshold: on photoelectrons (<paramref name="measured"/> 0) from the
+    /// noise model (<see cref="DetectionNoise.At"/>) on V2, before <see cref="SecondLevel"/> overwrites
+    /// it, the read variance from the map when <paramref name="useMap"/> is 1 (pixel i % <paramref name="pixels"/>)
+    /// else the model's constant; on the temporal residual (<paramref name="measured"/> 1) the frame's
+    /// measured threshold from <see cref="Threshold"/>.
     /// </summary>
     public static void LocalThresholds(
-        Index1D index, ArrayView<float> smooth2, ArrayView<float> varianceMap, ArrayView<float> thresholds, DetectionNoise noise, int pixels, int useMap, Sweep sweep)
+        Index1D index, ArrayView<float> smooth2, ArrayView<float> varianceMap, ArrayView<float> frameThresholds, ArrayView<float> thresholds, DetectionNoise noise,
+        int pixels, int useMap, int measured, Sweep sweep)
     {
         for (int i = index; i < sweep.Total; i += sweep.Stride)
         {
-            thresholds[i] = noise.At(smooth2[i], useMap != 0 ? varianceMap[i % pixels] : noise.ConstantVariance);
+            thresholds[i] = measured != 0 ? frameThresholds[i / pixels] : noise.At(smooth2[i], useMap != 0 ? varianceMap[i % pixels] : noise.ConstantVariance);
         }
     }
 

@@ -9,9 +9,10 @@ namespace LiveSmlm.Localization;
 /// factor (2 for an EMCCD) and c = std(W1)/σ = 0.8908 for white noise of std σ, so that factor 1 is
 /// the threshold the measured noise gives on an empty frame (ThunderSTORM's 1.0 · std(W1)). A measured
 /// std(W1) grows with the emitters in the frame (at 1 per µm² it doubles) and raised the threshold
-/// over the dim ones; the modelled noise does not. On a noise-normalised residual (temporal
-/// background) every pixel has variance F. Value type passed into the GPU kernels; both backends
-/// compute <see cref="At"/> in the same float order.
+/// over the dim ones; the modelled noise does not. Not for the noise-normalised residual of the
+/// temporal background: its noise also holds the running median's error (on the as-shipped PAINT
+/// stack ≈ 1.3 × the camera's), so there the frame's measured std(W1) stays (<see cref="NoiseEstimate"/>).
+/// Value type passed into the GPU kernels; both backends compute <see cref="At"/> in the same float order.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct DetectionNoise
@@ -22,22 +23,21 @@ public struct DetectionNoise
     /// <summary>factor · <see cref="FirstLevelStdPerPixelStd"/>.</summary>
     public float Scale;
 
-    /// <summary>Variance per photoelectron of local mean: F on photoelectrons, 0 on a normalised residual.</summary>
+    /// <summary>Variance per photoelectron of local mean: the excess noise factor F.</summary>
     public float VariancePerElectron;
 
-    /// <summary>Variance every pixel has besides (the uniform read variance, or F on a normalised residual).</summary>
+    /// <summary>Variance every pixel has besides: the uniform read variance (photoelectrons²).</summary>
     public float ConstantVariance;
 
-    /// <summary>The model for <paramref name="settings"/>; <paramref name="normalisedResidual"/> when detection runs on (f − B)/√(B + read variance).</summary>
-    public static DetectionNoise For(LocalizerSettings settings, bool normalisedResidual, float uniformReadVariance)
+    /// <summary>The model for <paramref name="settings"/>' camera and threshold factor, with <paramref name="uniformReadVariance"/> where there is no map.</summary>
+    public static DetectionNoise For(LocalizerSettings settings, float uniformReadVariance)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        float f = (float)settings.Camera.ExcessNoiseFactor;
         return new DetectionNoise
         {
             Scale = (float)settings.DetectionThresholdFactor * FirstLevelStdPerPixelStd,
-            VariancePerElectron = normalisedResidual ? 0f : f,
-            ConstantVariance = normalisedResidual ? f : uniformReadVariance,
+            VariancePerElectron = (float)settings.Camera.ExcessNoiseFactor,
+            ConstantVariance = uniformReadVariance,
         };
     }
 

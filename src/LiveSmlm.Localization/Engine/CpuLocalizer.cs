@@ -43,8 +43,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
     private PhotoelectronConverter? _converter;
     private float[]? _varianceMap;
     private float _uniformVariance;
-    private DetectionNoise _electronNoise;
-    private DetectionNoise _residualNoise;
+    private DetectionNoise _noise;
     private int _width;
     private int _height;
     private long _detections;
@@ -173,7 +172,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
             detectOn = ws.Electrons;
         }
 
-        ws.Detect(detectOn, temporal ? _residualNoise : _electronNoise, temporal ? null : _varianceMap);
+        ws.Detect(detectOn, temporal, _noise, _varianceMap);
         int candidates = ws.Candidates.Count;
         Interlocked.Add(ref _detections, candidates);
         float[]? background = temporal ? _slotBackground[k] : null;
@@ -322,8 +321,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
             _uniformVariance = (float)camera.ReadVariancePhotoelectronsAt(0);
         }
 
-        _electronNoise = DetectionNoise.For(_settings, normalisedResidual: false, _uniformVariance);
-        _residualNoise = DetectionNoise.For(_settings, normalisedResidual: true, _uniformVariance);
+        _noise = DetectionNoise.For(_settings, _uniformVariance);
     }
 
     // Temporal background needs the frames in order: convert, push, median (parallel inside). Detection

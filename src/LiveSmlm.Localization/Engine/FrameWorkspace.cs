@@ -57,16 +57,25 @@ internal sealed class FrameWorkspace
     }
 
     /// <summary>
-    /// Wavelet detection on <paramref name="source"/> (the photoelectrons, or the residual after a
-    /// temporal background): maxima of W2 = V1 − V2 above the local noise of <paramref name="noise"/>
-    /// (from V2 and <paramref name="varianceMap"/>, the per-pixel read variance or null), into Scratch.
+    /// Wavelet detection: maxima of W2 = V1 − V2 of <paramref name="source"/> above a threshold map in
+    /// Scratch. On photoelectrons (<paramref name="normalisedResidual"/> false) the local noise of
+    /// <paramref name="noise"/> (from V2 and <paramref name="varianceMap"/>, the per-pixel read variance
+    /// or null); on the temporal residual factor · the frame's measured std(W1).
     /// </summary>
-    public void Detect(float[] source, DetectionNoise noise, float[]? varianceMap)
+    public void Detect(float[] source, bool normalisedResidual, DetectionNoise noise, float[]? varianceMap)
     {
         long started = StageClock.Start();
         BSplineWavelet.Smooth(source, Smooth1, Scratch, Width, Height, 1);
         BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
-        noise.Fill(Smooth2, varianceMap, Scratch);
+        if (normalisedResidual)
+        {
+            Array.Fill(Scratch, (float)_settings.DetectionThresholdFactor * NoiseEstimate.ClippedStdOfDifference(source, Smooth1));
+        }
+        else
+        {
+            noise.Fill(Smooth2, varianceMap, Scratch);
+        }
+
         BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
 
         PeakFinder.Find(Smooth2, Scratch, Width, Height, _suppressionRadius, Candidates);

@@ -17,7 +17,6 @@ public sealed class RoiFitter
 {
     private readonly LocalizerSettings _settings;
     private readonly FitOptions _options;
-    private readonly FitOptions _fixedSigmaOptions;
     private readonly MultiEmitterOptions _search;
     private readonly long[] _groups = new long[MultiGaussianModel.MaxEmitters + 1];
     private readonly int _roi;
@@ -43,8 +42,6 @@ public sealed class RoiFitter
         _clock = clock;
         _settings = settings;
         _options = settings.ToFitOptions();
-        _fixedSigmaOptions = _options;
-        _fixedSigmaOptions.FitSigma = false;
         _search = settings.ToMultiEmitterOptions();
         _roi = settings.EffectiveRoiSizePx;
         _sigmaPx = (float)settings.PsfSigmaPx;
@@ -78,9 +75,6 @@ public sealed class RoiFitter
     /// <summary>Poor single fits repeated with their neighbours' fitted spots as known model.</summary>
     public long NeighbourRefits { get; private set; }
 
-    /// <summary>Single fits whose free σ made the Fisher matrix singular, repeated with σ fixed at the PSF's.</summary>
-    public long FixedSigmaRefits { get; private set; }
-
     /// <summary>ROIs with an accepted model of n emitters, at index n (index 0 unused).</summary>
     public IReadOnlyList<long> GroupsByEmitters => _groups;
 
@@ -93,7 +87,6 @@ public sealed class RoiFitter
         PairsAccepted = 0;
         EmittersFromResidual = 0;
         NeighbourRefits = 0;
-        FixedSigmaRefits = 0;
         Array.Clear(_groups);
         Rejections.Clear();
     }
@@ -251,15 +244,6 @@ public sealed class RoiFitter
                         single = refit;
                     }
                 }
-            }
-
-            if (single.Status == FitStatus.NonFinite && _options.FitSigma)
-            {
-                // σ ran to its floor (an undersampled PSF, or a neighbour in the ROI's corner) and the
-                // Fisher matrix became singular: the ROI cannot tell σ, so fit it with the PSF's.
-                source.Load(r, places[r], _pixels, _variance);
-                single = GaussianMle.Fit(new ArrayPixels(_pixels, 0), new ArrayPixels(_variance, 0), _roi, _fixedSigmaOptions);
-                FixedSigmaRefits++;
             }
 
             if (!MultiEmitterSearch.ShouldTry(single, _roi, _options, _search))
