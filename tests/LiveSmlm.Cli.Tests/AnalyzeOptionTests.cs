@@ -145,7 +145,9 @@ public class AnalyzeOptionTests
         SpotStacks.WriteTiff(tmp.File("stack.ome.tif"), frames, PixelNm);
 
         List<CsvLoc> low = Analyze(tmp, "low", [.. Camera.Options(PixelNm), "--threshold", "1"]);
-        List<CsvLoc> high = Analyze(tmp, "high", [.. Camera.Options(PixelNm), "--threshold", "20"]);
+        // The threshold is in units of the noise at the pixel's local mean, the spot's own light included:
+        // at 10, a 5000-photon spot's W2 peak (≈ 140 e⁻) stays above it (≈ 90 e⁻), a 250-photon one's (≈ 7 e⁻) does not (≈ 32 e⁻).
+        List<CsvLoc> high = Analyze(tmp, "high", [.. Camera.Options(PixelNm), "--threshold", "10"]);
 
         Assert.All(LocsCsv.Match([.. bright, .. dim], low, PixelNm, 40), m => Assert.NotNull(m.Found));
         Assert.All(LocsCsv.Match(bright, high, PixelNm, 40), m => Assert.NotNull(m.Found));
