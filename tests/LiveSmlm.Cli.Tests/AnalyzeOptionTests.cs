@@ -145,7 +145,9 @@ public class AnalyzeOptionTests
         SpotStacks.WriteTiff(tmp.File("stack.ome.tif"), frames, PixelNm);
 
         List<CsvLoc> low = Analyze(tmp, "low", [.. Camera.Options(PixelNm), "--threshold", "1"]);
-        List<CsvLoc> high = Analyze(tmp, "high", [.. Camera.Options(PixelNm), "--threshold", "20"]);
+        // The threshold is in units of the noise at the pixel's local mean, the spot's own light included:
+        // at 10, a 5000-photon spot's W2 peak (≈ 140 e⁻) stays above it (≈ 90 e⁻), a 250-photon one's (≈ 7 e⁻) does not (≈ 32 e⁻).
+        List<CsvLoc> high = Analyze(tmp, "high", [.. Camera.Options(PixelNm), "--threshold", "10"]);
 
         Assert.All(LocsCsv.Match([.. bright, .. dim], low, PixelNm, 40), m => Assert.NotNull(m.Found));
         Assert.All(LocsCsv.Match(bright, high, PixelNm, 40), m => Assert.NotNull(m.Found));
@@ -245,6 +247,39 @@ public class AnalyzeOptionTests
         {
             Assert.InRange(b.Photons / a.Photons, 1.998, 2.002);
         }
+    }
+
+    [Fact]
+    public void MultiEmitter_OnSeparatesClosePairs_OffOrTheProfileSectionFitsOneEach()
+    {
+        // Pairs 1.5 σ apart (2,000 photons each): one spot for detection (the second maximum is within
+        // the suppression radius), two emitters for the multi-emitter search (PairSeparationTests: recall 1).
+        using var tmp = new TempDir();
+        const double HalfSeparationPx = 0.75 * SigmaPx;
+        var truth = new List<DrawnEmitter>();
+        foreach (DrawnEmitter centre in SpotStacks.Grid(Size, Size, FrameCount, Photons, spacingPx: 14))
+        {
+            truth.Add(centre with { XPx = centre.XPx - HalfSeparationPx, Photons = 2000 });
+            truth.Add(centre with { XPx = centre.XPx + HalfSeparationPx, Photons = 2000 });
+        }
+
+        var stack = SpotStacks.Draw(Size, Size, FrameCount, truth, Camera, SigmaPx, Background, noiseSeed: 16);
+        SpotStacks.WriteTiff(tmp.File("stack.ome.tif"), stack, PixelNm);
+        string profile = File.ReadAllText(CliRunner.RepoFile("hardware-profiles", "simulated-storm.json"))
+            .Replace("\"name\": \"simulated-storm\",", "\"name\": \"simulated-storm\", \"analysis\": { \"multiEmitter\": false },", StringComparison.Ordinal);
+        File.WriteAllText(tmp.File("rig.json"), profile);
+
+        List<CsvLoc> on = Analyze(tmp, "on", [.. Camera.Options(PixelNm), "--psf-sigma-nm", "130", "--max-emitters", "2", "--multi-emitter-alpha", "1e-4"]);
+        List<CsvLoc> off = Analyze(tmp, "off", [.. Camera.Options(PixelNm), "--psf-sigma-nm", "130", "--multi-emitter", "off"]);
+        List<CsvLoc> rig = Analyze(tmp, "rig", ["--profile", tmp.File("rig.json"), .. Camera.Options(PixelNm), "--psf-sigma-nm", "130"]);
+        List<CsvLoc> rigOn = Analyze(tmp, "rig-on", ["--profile", tmp.File("rig.json"), .. Camera.Options(PixelNm), "--psf-sigma-nm", "130", "--multi-emitter", "on"]);
+
+        Assert.All(LocsCsv.Match(truth, on, PixelNm, 50), m => Assert.NotNull(m.Found));
+        Assert.Equal(truth.Count / 2, off.Count);
+        Assert.Equal(truth.Count / 2, rig.Count);
+        Assert.Equal(on.Count, rigOn.Count);
+        using var summary = JsonDocument.Parse(File.ReadAllText(tmp.File("rig/summary.json")));
+        Assert.Equal(0, summary.RootElement.GetProperty("multi_emitter_fits_attempted").GetInt64());
     }
 
     private static List<DrawnEmitter> DrawStack(TempDir tmp, int noiseSeed, int frames = FrameCount)

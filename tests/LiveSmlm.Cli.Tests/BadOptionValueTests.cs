@@ -13,7 +13,12 @@ public sealed class BadValueFiles : IDisposable
         File.WriteAllText(Truth, "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\"\n1,1,1230,1160,0,3000\n");
         File.WriteAllText(AFile, "not a folder");
         File.WriteAllText(Text, "1 2 3\n");
+        File.WriteAllText(BadAnalysis, File.ReadAllText(CliRunner.RepoFile("hardware-profiles", "simulated-storm.json"))
+            .Replace("\"name\": \"simulated-storm\",", "\"name\": \"simulated-storm\", \"analysis\": { \"maxEmittersPerGroup\": 7 },", StringComparison.Ordinal));
     }
+
+    /// <summary>The storm profile with analysis.maxEmittersPerGroup = 7 (allowed [2, 4]).</summary>
+    public string BadAnalysis => _dir.File("bad-analysis.json");
 
     public string Stack => _dir.File("stack.ome.tif");
 
@@ -61,6 +66,14 @@ public class BadOptionValueTests(BadValueFiles files) : IClassFixture<BadValueFi
         { "analyze --batch-frames", ["analyze", "{stack}", "--out", "{out}", "--batch-frames", "0"], "--batch-frames" },
         { "analyze --batch-frames not a number", ["analyze", "{stack}", "--out", "{out}", "--batch-frames", "many"], "--batch-frames" },
         { "analyze --out is a file", ["analyze", "{stack}", "--out", "{file}"], "a-file" },
+        { "analyze --multi-emitter", ["analyze", "{stack}", "--out", "{out}", "--multi-emitter", "maybe"], "maybe" },
+        { "analyze --max-emitters above 4", ["analyze", "{stack}", "--out", "{out}", "--max-emitters", "5"], "--max-emitters must be within [2, 4]" },
+        { "analyze --max-emitters below 2", ["analyze", "{stack}", "--out", "{out}", "--max-emitters", "1"], "--max-emitters must be within [2, 4]" },
+        { "analyze --multi-emitter-alpha", ["analyze", "{stack}", "--out", "{out}", "--multi-emitter-alpha", "0.5"], "--multi-emitter-alpha must be within [1e-9, 0.1]" },
+        { "analyze --max-emitters with --multi-emitter off", ["analyze", "{stack}", "--out", "{out}", "--multi-emitter", "off", "--max-emitters", "3"], "--multi-emitter off" },
+        { "analyze --profile analysis.maxEmittersPerGroup", ["analyze", "{stack}", "--out", "{out}", "--profile", "{badanalysis}"], "analysis.maxEmittersPerGroup" },
+        { "acquire --max-emitters", ["acquire", "--profile", "{storm}", "--frames", "2", "--out", "{out}", "--max-emitters", "9"], "--max-emitters must be within [2, 4]" },
+        { "acquire --multi-emitter-alpha", ["acquire", "--profile", "{storm}", "--frames", "2", "--out", "{out}", "--multi-emitter-alpha", "0"], "--multi-emitter-alpha must be within [1e-9, 0.1]" },
 
         { "simulate --profile", ["simulate", "--profile", "{missing:rig.json}", "--frames", "2", "--out", "{out}"], "rig.json" },
         { "simulate --frames", ["simulate", "--profile", "{storm}", "--frames", "-4", "--out", "{out}"], "--frames" },
@@ -111,6 +124,7 @@ public class BadOptionValueTests(BadValueFiles files) : IClassFixture<BadValueFi
         "{truth}" => files.Truth,
         "{text}" => files.Text,
         "{storm}" => Storm,
+        "{badanalysis}" => files.BadAnalysis,
         "{profiles}" => CliRunner.RepoFile("hardware-profiles"),
         _ when arg.StartsWith("{missing:", StringComparison.Ordinal) => files.Missing(arg["{missing:".Length..^1]),
         _ => arg,

@@ -4,7 +4,7 @@ namespace LiveSmlm.Localization.Gpu.Tests;
 
 /// <summary>
 /// Detection on the device gives exactly the candidates of the CPU detection stages (BSplineWavelet,
-/// NoiseEstimate, PeakFinder), recomputed here step by step from their public static methods.
+/// DetectionNoise, PeakFinder), recomputed here step by step from their public static methods.
 /// </summary>
 public abstract partial class AcceleratorTests
 {
@@ -34,7 +34,7 @@ public abstract partial class AcceleratorTests
         int radius = Math.Max(1, (int)Math.Round(SuppressionRadiusInSigma * settings.PsfSigmaPx));
         for (int f = 0; f < Frames; f++)
         {
-            List<Candidate> expected = CpuCandidates(frames[f], camera, (float)settings.DetectionThresholdFactor, radius);
+            List<Candidate> expected = CpuCandidates(frames[f], camera, DetectionNoise.For(settings, (float)camera.ReadVariancePhotoelectronsAt(0)), radius);
             Assert.True(expected.Count >= 8, $"frame {f}: only {expected.Count} candidates for 8+ emitters");
             Assert.Equal(expected, onDevice[f]);
         }
@@ -42,21 +42,21 @@ public abstract partial class AcceleratorTests
         Assert.Contains(onDevice[0], c => c.X <= 1 && Math.Abs(c.Y - 30) <= 1);
     }
 
-    private static List<Candidate> CpuCandidates(Frame frame, CameraModel camera, float factor, int radius)
+    private static List<Candidate> CpuCandidates(Frame frame, CameraModel camera, DetectionNoise noise, int radius)
     {
         int n = frame.PixelCount;
-        float[] electrons = new float[n], v1 = new float[n], v2 = new float[n], scratch = new float[n];
+        float[] electrons = new float[n], v1 = new float[n], v2 = new float[n], scratch = new float[n], thresholds = new float[n];
         camera.ToPhotoelectrons(frame.Span, electrons);
         BSplineWavelet.Smooth(electrons, v1, scratch, frame.Width, frame.Height, 1);
         BSplineWavelet.Smooth(v1, v2, scratch, frame.Width, frame.Height, 2);
-        float noise = NoiseEstimate.ClippedStdOfDifference(electrons, v1);
         for (int i = 0; i < n; i++)
         {
+            thresholds[i] = noise.At(v2[i], noise.ConstantVariance);
             v2[i] = v1[i] - v2[i];
         }
 
         var candidates = new List<Candidate>();
-        PeakFinder.Find(v2, frame.Width, frame.Height, factor * noise, radius, candidates);
+        PeakFinder.Find(v2, thresholds, frame.Width, frame.Height, radius, candidates);
         return candidates;
     }
 }

@@ -72,17 +72,16 @@ public class DetectionThresholdTests(ITestOutputHelper log)
     public void Detect_FaintEmittersAtAStatedSnr_AreFoundAtThePredictedRate()
     {
         // 100 photons on 10 photons/px (σ 1.3 px, sCMOS 1 e⁻ read noise), spots at pixel centres: W2
-        // at the spot's pixel has mean 3.40 e⁻ and std 0.84 e⁻ (detection SNR 4.05), the F = 1
-        // threshold is 2.95 e⁻; predicted detection 0.78 at F = 1, 0.56 at F = 1.15.
+        // at the spot's pixel has mean 3.40 e⁻ and std 0.84 e⁻ (detection SNR 4.05); the F = 1
+        // threshold there, from the local mean V2 (background and the spot's own light), is ≈ 3.1 e⁻.
         const double Photons = 100, Background = 10, SigmaPx = 1.3;
         const int Width = 128, Frames = 60, Grid = 16;
         CameraModel camera = FrameImages.Scmos;
         double readVariance = camera.ReadNoiseElectrons * camera.ReadNoiseElectrons;
-        double noiseLevel = new WaveletTheory(Width, Width).NoiseLevelPerUnitNoise * Math.Sqrt(Background + readVariance);
         var rng = new Random(2028);
-        (double expected, double peakMean, double peakStd) = WaveletTheory.SpotDetectionProbability(Photons, SigmaPx, Background, readVariance, 1.0 * noiseLevel, rng);
-        double expectedAt115 = WaveletTheory.SpotDetectionProbability(Photons, SigmaPx, Background, readVariance, 1.15 * noiseLevel, rng).Probability;
-        log.WriteLine($"W2 at the spot: mean {peakMean:F2} e⁻, std {peakStd:F2} e⁻ (SNR {peakMean / peakStd:F2}); threshold at F 1: {noiseLevel:F2} e⁻ ({noiseLevel / peakStd:F2} std)");
+        (double expected, double peakMean, double peakStd, double threshold) = WaveletTheory.SpotDetectionProbability(Photons, SigmaPx, Background, readVariance, 1.0, rng);
+        double expectedAt115 = WaveletTheory.SpotDetectionProbability(Photons, SigmaPx, Background, readVariance, 1.15, rng).Probability;
+        log.WriteLine($"W2 at the spot: mean {peakMean:F2} e⁻, std {peakStd:F2} e⁻ (SNR {peakMean / peakStd:F2}); threshold at F 1: {threshold:F2} e⁻ ({threshold / peakStd:F2} std)");
 
         var truth = new List<TrueEmitter>();
         for (int f = 0; f < Frames; f++)
@@ -106,7 +105,7 @@ public class DetectionThresholdTests(ITestOutputHelper log)
 
         // Binomial std of the measured fraction is ≈ 0.008 (n = 2940); 0.04 also covers the Gaussian
         // approximation of Poisson pixels and the noise candidates (≈ 0.1 per 128² frame: 0.002 per emitter).
-        Assert.True(Math.Abs(detected - expected) <= 0.04, $"{detected:F3} of the emitters were detected; the threshold F·std(W1) = {noiseLevel:F2} e⁻ predicts {expected:F3}");
+        Assert.True(Math.Abs(detected - expected) <= 0.04, $"{detected:F3} of the emitters were detected; the threshold F·std(W1 | local mean) = {threshold:F2} e⁻ predicts {expected:F3}");
         Assert.True(expected - expectedAt115 > 0.1, "the stated SNR must separate F = 1 from F = 1.15");
         Assert.True(recall >= 0.85 * detected, $"localization recall {recall:F3} vs detection {detected:F3}: fits of detected faint spots should mostly be accepted");
     }

@@ -130,12 +130,15 @@ internal sealed class WaveletTheory
 
     /// <summary>
     /// Probability that a spot at the centre of pixel (<paramref name="px"/>, <paramref name="py"/>)
-    /// (interior) gives a W2 value above <paramref name="threshold"/> (photoelectrons) anywhere within
-    /// ±2 px (the suppression radius): W2 over those 25 pixels is Gaussian with mean N·(h ∗ PSF) and
-    /// covariance Σ_k h_p(k) h_q(k) (μ_k + read variance), μ the pixels' expectations (Poisson ≈ normal).
-    /// Also returns the mean and std of W2 at the spot's own pixel: their ratio is the detection SNR.
+    /// (interior) gives a W2 value above its pixel's threshold anywhere within ±2 px (the suppression
+    /// radius): W2 over those 25 pixels is Gaussian with mean N·(h ∗ PSF) and covariance
+    /// Σ_k h_p(k) h_q(k) (μ_k + read variance), μ the pixels' expectations (Poisson ≈ normal). The
+    /// threshold of pixel p is <paramref name="factor"/> · std(W1)/σ · √(E[V2_p] + read variance): the
+    /// std W1 would have from the local mean (the spot's own light included) and the read noise.
+    /// Also returns the mean and std of W2 at the spot's own pixel (their ratio is the detection SNR)
+    /// and the threshold there.
     /// </summary>
-    public static (double Probability, double PeakMean, double PeakStd) SpotDetectionProbability(double photons, double sigmaPx, double background, double readVariance, double threshold, Random rng, int samples = 40_000)
+    public static (double Probability, double PeakMean, double PeakStd, double PeakThreshold) SpotDetectionProbability(double photons, double sigmaPx, double background, double readVariance, double factor, Random rng, int samples = 40_000)
     {
         const int Reach = 2, KernelReach = 6, Size = (2 * (KernelReach + Reach)) + 1; // local frame around the spot
         int c = Size / 2;
@@ -148,18 +151,27 @@ internal sealed class WaveletTheory
         int n = points * points;
         var kernels = new double[n][];
         var mean = new double[n];
+        var thresholds = new double[n];
+
+        // std(W1) per unit white noise away from the borders: √(1 − 2·k₁(0)² + (Σ k₁²)²).
+        double centreTap = Taps[Taps.Length / 2], sumSquares = Taps.Sum(t => t * t);
+        double w1PerUnitNoise = Math.Sqrt(1 - (2 * centreTap * centreTap) + (sumSquares * sumSquares));
         for (int p = 0; p < n; p++)
         {
             int cx = c - Reach + (p % points), cy = c - Reach + (p / points);
             var h = new double[Size * Size];
+            double v2 = 0;
             for (int j = -KernelReach; j <= KernelReach; j++)
             {
                 for (int i = -KernelReach; i <= KernelReach; i++)
                 {
                     double a = Tap(k1, i) * Tap(k1, j), b = Tap(k12, i) * Tap(k12, j);
                     h[((cy + j) * Size) + cx + i] = a - b;
+                    v2 += b * mu[((cy + j) * Size) + cx + i];
                 }
             }
+
+            thresholds[p] = factor * w1PerUnitNoise * Math.Sqrt(v2 + readVariance);
 
             kernels[p] = h;
             for (int k = 0; k < h.Length; k++)
@@ -193,14 +205,14 @@ internal sealed class WaveletTheory
                     v += l[p, q] * z[q];
                 }
 
-                above = v > threshold;
+                above = v > thresholds[p];
             }
 
             detected += above ? 1 : 0;
         }
 
         int centre = n / 2;
-        return ((double)detected / samples, mean[centre], Math.Sqrt(cov[centre, centre]));
+        return ((double)detected / samples, mean[centre], Math.Sqrt(cov[centre, centre]), thresholds[centre]);
     }
 
     // Tap of a centred odd-length kernel at offset i (0 outside).

@@ -1,3 +1,4 @@
+using LiveSmlm.Acquisition.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using LiveSmlm.Acquisition.Engines;
@@ -113,7 +114,7 @@ public static class AcquisitionRun
         var settings = new LocalizerSettings
         {
             Camera = photonModel, PsfSigmaNm = request.Profile.Optics.ToOpticsSettings().SigmaNm, Calibration3D = request.Calibration3D, Psf3D = request.Psf3D,
-        };
+        }.WithAnalysis(request.Profile.Analysis);
         var latency = new LatencyTracker();
         using var localizer = new TimedLocalizer(EngineCatalog.Create().Create(request.Engine, settings), latency);
         log?.Invoke($"engine {localizer.Info.Name} ({localizer.Info.Device}); camera {camera.Info.Model} {width}×{height}; {source}");

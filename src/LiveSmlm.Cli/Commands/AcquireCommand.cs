@@ -40,6 +40,8 @@ public static class AcquireCommand
         {
             profile, frames, outDir, engine, fast, replay, replayFps, seed, window, feedback, setpoint, monitor, stopNm, stopFrames,
         };
+        var multiEmitterOptions = new MultiEmitterCliOptions();
+        multiEmitterOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             long n = parse.GetValue(frames);
@@ -86,9 +88,10 @@ public static class AcquireCommand
                 throw new UsageException("--stop-resolution-nm and --stop-resolution-frames need --monitor on.");
             }
 
+            HardwareProfile rig = HardwareProfile.Load(parse.GetValue(profile)!.FullName);
             var request = new AcquisitionRequest
             {
-                Profile = HardwareProfile.Load(parse.GetValue(profile)!.FullName),
+                Profile = rig with { Analysis = multiEmitterOptions.Apply(parse, rig.Analysis) },
                 Frames = n,
                 OutDir = parse.GetValue(outDir)!.FullName,
                 Engine = CliEngines.Check(parse.GetValue(engine)!),

@@ -29,6 +29,7 @@ public static class AnalyzeCommand
         var stack = new Argument<FileInfo>("stack") { Description = "Stack to analyze: .tif/.ome.tif, .dax (+.inf) or Picasso .raw (+.yaml)." };
         var profile = new Option<FileInfo?>("--profile") { Description = "Hardware profile whose camera and optics describe the stack." };
         var cameraOptions = new CameraOptions();
+        var multiEmitterOptions = new MultiEmitterCliOptions();
         var maps = new Option<FileInfo?>("--scmos-maps") { Description = "sCMOS per-pixel calibration: a TIFF of three float pages — offset (ADU), read variance (ADU²), gain (e⁻/ADU) — the stack's size; used in the likelihood (Huang et al. 2013)." };
         var sigma = new Option<double?>("--psf-sigma-nm") { Description = "PSF σ in nm (initial value of the fit; fixed with --fixed-sigma)." };
         var fixedSigma = new Option<bool>("--fixed-sigma") { Description = "Fit with σ fixed at --psf-sigma-nm instead of free." };
@@ -48,6 +49,7 @@ public static class AnalyzeCommand
             stack, profile, maps, sigma, fixedSigma, threshold, temporal, engine, model, render, batch, outDir, calibration, psf,
         };
         cameraOptions.AddTo(command);
+        multiEmitterOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
             string stackPath = parse.GetValue(stack)!.FullName;
@@ -81,6 +83,7 @@ public static class AnalyzeCommand
                 Background = parse.GetValue(temporal) ? BackgroundMode.TemporalMedian : defaults.Background,
                 ModelPath = parse.GetValue(model) is { } m ? m.FullName : null,
             };
+            settings = settings.WithAnalysis(multiEmitterOptions.Apply(parse, rig?.Analysis));
             (PsfCalibration3D? calibration3D, Psf3DModel psf3D) = CliCalibration.Resolve(parse.GetValue(calibration), parse.GetValue(psf), camera.PixelSizeNm);
             settings = settings with { Calibration3D = calibration3D, Psf3D = psf3D };
 

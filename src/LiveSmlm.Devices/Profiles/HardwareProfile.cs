@@ -55,6 +55,9 @@ public sealed record HardwareProfile
     /// <summary>Live drift and resolution monitoring during acquire; null: the defaults.</summary>
     public MonitoringProfile? Monitoring { get; init; }
 
+    /// <summary>How frames are localized (multi-emitter search); null: the engine's defaults.</summary>
+    public AnalysisProfile? Analysis { get; init; }
+
     /// <summary>The first laser with the activation role, if any.</summary>
     [JsonIgnore]
     public LaserProfile? ActivationLaser => Lasers.FirstOrDefault(l => l.Role == LaserProfile.ActivationRole);
@@ -151,6 +154,7 @@ public sealed record HardwareProfile
             }
 
             Monitoring?.Validate("monitoring");
+            Analysis?.Validate("analysis");
             if (Simulation is not null)
             {
                 Simulation.Validate("simulation");

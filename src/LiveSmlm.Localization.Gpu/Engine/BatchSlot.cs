@@ -35,7 +35,8 @@ internal sealed class BatchSlot : IDisposable
         RowCounts = allocator.Device<int>((long)height * frames);
         Limits = allocator.Device<float>(frames);
         Noise = allocator.Device<float>(frames);
-        Thresholds = allocator.Device<float>(frames);
+        FrameThresholds = allocator.Device<float>(frames);
+        Thresholds = allocator.Device<float>(pixels);
 
         // Local maxima cannot touch (each is > its earlier and ≥ its later neighbours), so at most
         // one pixel in each 2×2 block is one: this capacity can never overflow.
@@ -80,6 +81,10 @@ internal sealed class BatchSlot : IDisposable
 
     public MemoryBuffer1D<float, Stride1D.Dense> Noise { get; }
 
+    /// <summary>Per frame: factor · measured std(W1) of the temporal residual.</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense> FrameThresholds { get; }
+
+    /// <summary>The detection threshold of every pixel (DetectionNoise on V2, or the frame's measured one on the temporal residual).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense> Thresholds { get; }
 
     public long CandidateCapacity { get; }
@@ -144,6 +149,7 @@ internal sealed class BatchSlot : IDisposable
         RowCounts.Dispose();
         Limits.Dispose();
         Noise.Dispose();
+        FrameThresholds.Dispose();
         Thresholds.Dispose();
         Candidates.Dispose();
         HostCandidates.Dispose();

@@ -69,10 +69,19 @@ public sealed partial class GpuLocalizer
         _kernels.SmoothTiles(stream, tiles, detectOn, slot.Smooth1.View, geometry);
         geometry.Step = 2;
         _kernels.SmoothTiles(stream, tiles, slot.Smooth1.View, slot.Smooth2.View, geometry);
-        _kernels.RowSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.RowSums.View, width);
-        _kernels.ClipLimit(stream, count, slot.RowSums.View, slot.Limits.View, width, height);
-        _kernels.RowClippedSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.Limits.View, slot.RowSums.View, slot.RowCounts.View, width, height);
-        _kernels.Threshold(stream, count, slot.RowSums.View, slot.RowCounts.View, slot.Noise.View, slot.Thresholds.View, height, _thresholdFactor);
+        bool normalised = device.History is not null;
+        if (normalised)
+        {
+            // The temporal residual's noise also holds the median's error: measured, as the CPU does.
+            _kernels.RowSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.RowSums.View, width);
+            _kernels.ClipLimit(stream, count, slot.RowSums.View, slot.Limits.View, width, height);
+            _kernels.RowClippedSquares(stream, count * height, detectOn, slot.Smooth1.View, slot.Limits.View, slot.RowSums.View, slot.RowCounts.View, width, height);
+            _kernels.Threshold(stream, count, slot.RowSums.View, slot.RowCounts.View, slot.Noise.View, slot.FrameThresholds.View, height, (float)_settings.DetectionThresholdFactor);
+        }
+
+        DetectionNoise noise = DetectionNoise.For(_settings, device.UniformVariance);
+        int useMap = device.VarianceMap is not null ? 1 : 0;
+        _kernels.LocalThresholds(stream, all.Stride, slot.Smooth2.View, device.MapOrPlaceholder.View, slot.FrameThresholds.View, slot.Thresholds.View, noise, pixels, useMap, normalised ? 1 : 0, all);
         _kernels.SecondLevel(stream, all.Stride, slot.Smooth1.View, slot.Smooth2.View, all);
         slot.CandidateCount.View.MemSetToZero(stream);
         _kernels.LocalMaxima(stream, all.Stride, slot.Smooth2.View, slot.Thresholds.View, slot.Candidates.View, slot.CandidateCount.View, width, height, all);

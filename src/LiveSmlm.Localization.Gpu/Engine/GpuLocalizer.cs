@@ -29,7 +29,6 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
     private readonly FitOptions _options;
     private readonly int _roi;
     private readonly int _suppressionRadius;
-    private readonly float _thresholdFactor;
     private readonly List<Candidate>[] _frameCandidates;
     private readonly int[] _launchRois = new int[2];
     private bool[] _atBorder = [];
@@ -69,7 +68,6 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
         _options = settings.ToFitOptions();
         _roi = settings.EffectiveRoiSizePx;
         _suppressionRadius = RoiPolicy.SuppressionRadiusPx(settings.PsfSigmaPx);
-        _thresholdFactor = (float)settings.DetectionThresholdFactor;
         _frameCandidates = new List<Candidate>[framesPerLaunch];
         for (int k = 0; k < framesPerLaunch; k++)
         {

@@ -26,6 +26,7 @@ internal sealed class KernelSet
         RowClippedSquares = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<int>, int, int>(
             DetectionKernels.RowClippedSquares);
         Threshold = a.LoadAutoGroupedKernel<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float>(DetectionKernels.Threshold);
+        LocalThresholds = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DetectionNoise, int, int, int, Sweep>(DetectionKernels.LocalThresholds);
         LocalMaxima = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int, Sweep>(
             DetectionKernels.LocalMaxima);
         TemporalResidual = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, TemporalFrame, Sweep>(
@@ -86,6 +87,8 @@ internal sealed class KernelSet
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<int>, int, int> RowClippedSquares { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<double>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float> Threshold { get; }
+
+    public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, DetectionNoise, int, int, int, Sweep> LocalThresholds { get; }
 
     public Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<DeviceCandidate>, ArrayView<int>, int, int, Sweep> LocalMaxima { get; }
 

@@ -3,9 +3,9 @@ using ILGPU;
 namespace LiveSmlm.Localization.Gpu;
 
 /// <summary>
-/// Camera conversion, the frame's noise level, W2 and local maxima on the device, for every frame of
+/// Camera conversion, the per-pixel threshold, W2 and local maxima on the device, for every frame of
 /// a batch in one launch each (the smoothing itself is in WaveletTileKernels). Every float operation is written in the
-/// order the CPU engine uses (BSplineWavelet, NoiseEstimate, PeakFinder), so that on ILGPU's CPU
+/// order the CPU engine uses (BSplineWavelet, DetectionNoise, PeakFinder), so that on ILGPU's CPU
 /// accelerator the candidates are bit-identical; see docs/gpu-engine.md for CUDA.
 /// </summary>
 /// <remarks>
@@ -116,7 +116,24 @@ internal static class DetectionKernels
     }
 
     /// <summary>
-    /// Local maxima of W2 above the frame's threshold (PeakFinder's rule: strictly greater than the
+    /// The per-pixel detection threshold: on photoelectrons (<paramref name="measured"/> 0) from the
+    /// noise model (<see cref="DetectionNoise.At"/>) on V2, before <see cref="SecondLevel"/> overwrites
+    /// it, the read variance from the map when <paramref name="useMap"/> is 1 (pixel i % <paramref name="pixels"/>)
+    /// else the model's constant; on the temporal residual (<paramref name="measured"/> 1) the frame's
+    /// measured threshold from <see cref="Threshold"/>.
+    /// </summary>
+    public static void LocalThresholds(
+        Index1D index, ArrayView<float> smooth2, ArrayView<float> varianceMap, ArrayView<float> frameThresholds, ArrayView<float> thresholds, DetectionNoise noise,
+        int pixels, int useMap, int measured, Sweep sweep)
+    {
+        for (int i = index; i < sweep.Total; i += sweep.Stride)
+        {
+            thresholds[i] = measured != 0 ? frameThresholds[i / pixels] : noise.At(smooth2[i], useMap != 0 ? varianceMap[i % pixels] : noise.ConstantVariance);
+        }
+    }
+
+    /// <summary>
+    /// Local maxima of W2 above the threshold at their pixel (PeakFinder's rule: strictly greater than the
     /// neighbours before it in scan order, at least equal to those after; on the image edge the
     /// missing neighbours are simply absent), appended with an atomic counter. The capacity holds
     /// every possible maximum (two maxima cannot touch), so nothing is dropped.
@@ -138,7 +155,7 @@ internal static class DetectionKernels
         int y = inFrame / width;
         int x = inFrame - (y * width);
         float v = w2[i];
-        if (v <= thresholds[frame])
+        if (v <= thresholds[i])
         {
             return;
         }

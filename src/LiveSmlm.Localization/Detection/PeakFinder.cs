@@ -6,32 +6,41 @@ namespace LiveSmlm.Localization;
 public readonly record struct Candidate(int X, int Y, float Value);
 
 /// <summary>
-/// Local maxima of a filtered image above a threshold (8-neighbourhood, ties broken by scan order),
+/// Local maxima of a filtered image above a per-pixel threshold (8-neighbourhood, ties broken by scan order),
 /// then non-maximum suppression: a weaker maximum within the suppression radius of a stronger one goes.
 /// </summary>
 public static class PeakFinder
 {
-    /// <summary>Fills <paramref name="candidates"/> (cleared first), strongest first.</summary>
-    public static void Find(ReadOnlySpan<float> filtered, int width, int height, float threshold, int suppressionRadiusPx, List<Candidate> candidates)
+    /// <summary>
+    /// Fills <paramref name="candidates"/> (cleared first), strongest first: the maxima above
+    /// <paramref name="thresholds"/> at their own pixel (<see cref="DetectionNoise"/>).
+    /// </summary>
+    public static void Find(ReadOnlySpan<float> filtered, ReadOnlySpan<float> thresholds, int width, int height, int suppressionRadiusPx, List<Candidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(candidates);
+        if (filtered.Length < width * height || thresholds.Length < width * height)
+        {
+            throw new ArgumentException($"A {width}×{height} image needs {width * height} filtered values and thresholds; got {filtered.Length} and {thresholds.Length}.", nameof(thresholds));
+        }
+
         candidates.Clear();
         for (int y = 0; y < height; y++)
         {
             int row = y * width;
             bool innerRow = y > 0 && y < height - 1;
             ReadOnlySpan<float> line = filtered.Slice(row, width);
+            ReadOnlySpan<float> limits = thresholds.Slice(row, width);
             for (int x = 0; x < width; x++)
             {
                 // Skip whole vectors below threshold: almost every pixel of a sparse frame is.
-                if (x + Vector<float>.Count <= width && !Vector.GreaterThanAny(new Vector<float>(line[x..]), new Vector<float>(threshold)))
+                if (x + Vector<float>.Count <= width && !Vector.GreaterThanAny(new Vector<float>(line[x..]), new Vector<float>(limits[x..])))
                 {
                     x += Vector<float>.Count - 1;
                     continue;
                 }
 
                 float v = line[x];
-                if (v <= threshold)
+                if (v <= limits[x])
                 {
                     continue;
                 }

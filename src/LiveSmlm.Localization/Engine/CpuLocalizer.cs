@@ -43,6 +43,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
     private PhotoelectronConverter? _converter;
     private float[]? _varianceMap;
     private float _uniformVariance;
+    private DetectionNoise _noise;
     private int _width;
     private int _height;
     private long _detections;
@@ -171,7 +172,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
             detectOn = ws.Electrons;
         }
 
-        ws.Detect(detectOn);
+        ws.Detect(detectOn, temporal, _noise, _varianceMap);
         int candidates = ws.Candidates.Count;
         Interlocked.Add(ref _detections, candidates);
         float[]? background = temporal ? _slotBackground[k] : null;
@@ -319,6 +320,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
             _varianceMap = null;
             _uniformVariance = (float)camera.ReadVariancePhotoelectronsAt(0);
         }
+
+        _noise = DetectionNoise.For(_settings, _uniformVariance);
     }
 
     // Temporal background needs the frames in order: convert, push, median (parallel inside). Detection

@@ -12,7 +12,6 @@ using Localization = LiveSmlm.Core.Localization;
 internal sealed class FrameWorkspace
 {
     private readonly LocalizerSettings _settings;
-    private readonly float _threshold;
     private readonly int _suppressionRadius;
 
     public FrameWorkspace(LocalizerSettings settings, int width, int height)
@@ -27,7 +26,6 @@ internal sealed class FrameWorkspace
         Scratch = new float[n];
         Clock = new StageClock(LocalizerStages.Names);
         Fitter = new RoiFitter(settings, Clock);
-        _threshold = (float)settings.DetectionThresholdFactor;
         _suppressionRadius = RoiPolicy.SuppressionRadiusPx(settings.PsfSigmaPx);
     }
 
@@ -51,9 +49,6 @@ internal sealed class FrameWorkspace
     /// <summary>This worker's stage times, drained into the engine's when the workspace is returned.</summary>
     public StageClock Clock { get; }
 
-    /// <summary>Frame noise (std of W1) found by the last <see cref="Detect"/>, photoelectrons.</summary>
-    public float LastNoise { get; private set; }
-
     public void Convert(Frame frame, PhotoelectronConverter converter)
     {
         long started = StageClock.Start();
@@ -62,18 +57,28 @@ internal sealed class FrameWorkspace
     }
 
     /// <summary>
-    /// Wavelet detection on <paramref name="source"/> (the photoelectrons, or the residual after a
-    /// temporal background): maxima of W2 = V1 − V2 above factor · std(W1).
+    /// Wavelet detection: maxima of W2 = V1 − V2 of <paramref name="source"/> above a threshold map in
+    /// Scratch. On photoelectrons (<paramref name="normalisedResidual"/> false) the local noise of
+    /// <paramref name="noise"/> (from V2 and <paramref name="varianceMap"/>, the per-pixel read variance
+    /// or null); on the temporal residual factor · the frame's measured std(W1).
     /// </summary>
-    public void Detect(float[] source)
+    public void Detect(float[] source, bool normalisedResidual, DetectionNoise noise, float[]? varianceMap)
     {
         long started = StageClock.Start();
         BSplineWavelet.Smooth(source, Smooth1, Scratch, Width, Height, 1);
         BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
-        LastNoise = NoiseEstimate.ClippedStdOfDifference(source, Smooth1);
+        if (normalisedResidual)
+        {
+            Array.Fill(Scratch, (float)_settings.DetectionThresholdFactor * NoiseEstimate.ClippedStdOfDifference(source, Smooth1));
+        }
+        else
+        {
+            noise.Fill(Smooth2, varianceMap, Scratch);
+        }
+
         BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
 
-        PeakFinder.Find(Smooth2, Width, Height, _threshold * LastNoise, _suppressionRadius, Candidates);
+        PeakFinder.Find(Smooth2, Scratch, Width, Height, _suppressionRadius, Candidates);
         Clock.Stop(LocalizerStages.Detection, started);
     }
 

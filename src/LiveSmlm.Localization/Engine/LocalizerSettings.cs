@@ -42,8 +42,9 @@ public sealed record LocalizerSettings
     public int RoiSizePx { get; init; }
 
     /// <summary>
-    /// Detection threshold in units of the frame's own noise (robust std of the first wavelet level),
-    /// applied to the second level (ThunderSTORM uses 1.0).
+    /// Detection threshold on the second wavelet level, in units of the std the first level has from
+    /// the camera's noise model at each pixel (Poisson × excess noise factor on the local mean, plus
+    /// read noise: <see cref="DetectionNoise"/>); 1.0 is ThunderSTORM's 1.0 · std(W1) on an empty frame.
     /// </summary>
     public double DetectionThresholdFactor { get; init; } = 1.0;
 

@@ -223,6 +223,25 @@ public sealed class RoiFitter
         for (int r = from; r < to; r++)
         {
             FitResult single = singles[r];
+            if (_search.MaxEmitters >= 2 && LeftItsCandidate(single, places[r]))
+            {
+                // A dim emitter beside a bright one: its fit slid onto the neighbour (and would be
+                // dropped as its duplicate, or leave the ROI). Refit it with the other fits' spots as
+                // known model; the refit is kept when it stays at the candidate.
+                source.Load(r, places[r], _pixels, _variance);
+                if (AddNeighbours(r, singles, places, _roi * 0.5f, _roi * 0.5f))
+                {
+                    NeighbourRefits++;
+                    FitResult refit = GaussianMle.Fit(new ArrayPixels(_pixels, 0), new ArrayPixels(_variance, 0), _roi, _options);
+                    if (refit.Status == FitStatus.Ok && !LeftItsCandidate(refit, places[r]))
+                    {
+                        // Stays with its candidate: this is the emitter (a pair the fit sat between
+                        // keeps its own single fit and goes to the search below).
+                        single = refit;
+                    }
+                }
+            }
+
             if (!MultiEmitterSearch.ShouldTry(single, _roi, _options, _search))
             {
                 AcceptSingle(single, places[r], output, 0f);
@@ -233,7 +252,7 @@ public sealed class RoiFitter
             source.Load(r, places[r], _pixels, _variance);
             var pixels = new ArrayPixels(_pixels, 0);
             var variance = new ArrayPixels(_variance, 0);
-            if (AddNeighbours(r, singles, places))
+            if (AddNeighbours(r, singles, places, single.X, single.Y))
             {
                 NeighbourRefits++;
                 FitResult refit = GaussianMle.Fit(pixels, variance, _roi, _options);
@@ -288,9 +307,25 @@ public sealed class RoiFitter
         }
     }
 
-    // Adds to _variance (so to the model) the fitted spots of the other good single fits that reach into
-    // ROI r (centre within the ROI plus NeighbourReachInSigma·σ); true when there was one.
-    private bool AddNeighbours(int r, ReadOnlySpan<FitResult> singles, ReadOnlySpan<RoiPlace> places)
+    // True when a fit that is not at the frame's edge ended farther than RoiPolicy.CandidateDriftInSigma·σ
+    // (at least a pixel) from its candidate, the ROI's centre: an isolated spot's fit stays within its
+    // maximum pixel (≤ 0.71 px from its centre) plus its error.
+    private bool LeftItsCandidate(in FitResult single, RoiPlace place)
+    {
+        if (place.AtBorder || !(single.Status == FitStatus.Ok || single.Status == FitStatus.OutsideRoi))
+        {
+            return false;
+        }
+
+        float limit = MathF.Max(1f, (float)(RoiPolicy.CandidateDriftInSigma * _sigmaPx));
+        float dx = single.X - (_roi * 0.5f), dy = single.Y - (_roi * 0.5f);
+        return !((dx * dx) + (dy * dy) <= limit * limit);
+    }
+
+    // Subtracts from _pixels and adds to _variance (so to the model) the fitted spots of the other good
+    // single fits that reach into ROI r (centre within the ROI plus NeighbourReachInSigma·σ), except one
+    // within DuplicateFractionOfSigma·σ of (x, y), this ROI's own emitter; true when there was one.
+    private bool AddNeighbours(int r, ReadOnlySpan<FitResult> singles, ReadOnlySpan<RoiPlace> places, float ownX, float ownY)
     {
         RoiPlace here = places[r];
         float reach = (float)(RoiPolicy.NeighbourReachInSigma * _sigmaPx);
@@ -310,7 +345,7 @@ public sealed class RoiFitter
             }
 
             // The same emitter found from two candidates is not its own neighbour.
-            float dx = x - singles[r].X, dy = y - singles[r].Y;
+            float dx = x - ownX, dy = y - ownY;
             if ((dx * dx) + (dy * dy) < RoiPolicy.DuplicateFractionOfSigma * RoiPolicy.DuplicateFractionOfSigma * _sigmaPx * _sigmaPx)
             {
                 continue;

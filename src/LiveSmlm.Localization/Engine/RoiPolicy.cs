@@ -32,6 +32,10 @@ public static class RoiPolicy
     // within the ROI or this many σ outside it (their light in the ROI): 3σ holds all but 0.3 %.
     public const double NeighbourReachInSigma = 3.0;
 
+    // A single fit that ended farther than this many σ (at least 1 px) from its candidate slid onto a
+    // brighter neighbour: it is refitted with the neighbours' spots as known model.
+    public const double CandidateDriftInSigma = 1.0;
+
     // Two results closer than this fraction of σ are the same emitter found from two candidates.
     public const double DuplicateFractionOfSigma = 0.5;
 
