@@ -196,12 +196,7 @@ public sealed partial class AcquireCommandTests
         return path;
     }
 
-    private static string Cli()
-    {
-        string path = CliRunner.RepoFile("src", "LiveSmlm.Cli", "bin", "Release", "net10.0", "livesmlm");
-        Assert.True(File.Exists(path), $"the built CLI is missing at {path}; build src/LiveSmlm.Cli -c Release");
-        return path;
-    }
+    private static string Cli() => CliRunner.Executable();
 
     private static (string Out, string Err) Tool(string file, params string[] args)
     {

@@ -11,6 +11,38 @@ internal static class CliRunner
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>
+    /// Runs the built CLI in its own process: for figures that are per process (allocated bytes, CPU time), which
+    /// the other tests running in this process would otherwise add to.
+    /// </summary>
+    public static (int ExitCode, string Out, string Err) RunProcess(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Executable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> err = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, err.GetAwaiter().GetResult());
+    }
+
+    /// <summary>The built CLI (the Release build the test project references).</summary>
+    public static string Executable()
+    {
+        string path = RepoFile("src", "LiveSmlm.Cli", "bin", "Release", "net10.0", "livesmlm");
+        Assert.True(File.Exists(path), $"the built CLI is missing at {path}; build src/LiveSmlm.Cli -c Release");
+        return path;
+    }
+
     public static string RepoFile(params string[] parts)
     {
         string? dir = AppContext.BaseDirectory;
