@@ -97,6 +97,52 @@ public class MultiEmitterMleTests(ITestOutputHelper log)
         Assert.InRange(pair[2] / singleA[2], 0.8, 1.01);
     }
 
+    [Fact]
+    public void AccumulateTwo_IsTheFisherInformationAndScoreOfTheDoublePrecisionModel()
+    {
+        // The unrolled two-emitter sums against the test's own double-precision Fisher information
+        // Σ ∂ᵢμ ∂ⱼμ / (μ + v) and score Σ ∂ₐμ ((d + v)/(μ + v) − 1), ∂μ by central differences.
+        const double ReadVariance = 3;
+        double[] truth = [3.6, 4.1, PhotonsA, 5.2, 4.7, PhotonsB, Background];
+        double[] at = [3.7, 4.0, 1800, 5.0, 4.9, 1300, 12];
+        var rng = new Random(805);
+        var roi = new float[Roi * Roi];
+        SpotImages.SamplePoisson(rng, Model(truth), roi, 0);
+        double[] mu = Model(at);
+        double[][] derivatives = Derivatives(at, Roi, SigmaPx);
+        ParameterVector p = default;
+        for (int k = 0; k < 7; k++)
+        {
+            p[k] = (float)at[k];
+        }
+
+        MultiGaussianModel model = default;
+        model.Set(Roi, ref p, 2, (float)SigmaPx);
+        model.AccumulateTwo(new ArrayPixels(roi, 0), new UniformPixels((float)ReadVariance), Roi, out FisherMatrix fisher, out ParameterVector score);
+        for (int i = 0; i < 7; i++)
+        {
+            double g = 0;
+            for (int q = 0; q < mu.Length; q++)
+            {
+                g += derivatives[i][q] * (((roi[q] + ReadVariance) / (mu[q] + ReadVariance)) - 1);
+            }
+
+            double gScale = Math.Sqrt(Enumerable.Range(0, mu.Length).Sum(q => Sq(derivatives[i][q]) * roi[q] / Sq(mu[q] + ReadVariance)));
+            Assert.True(Math.Abs(score[i] - g) < 1e-3 * gScale, $"score {i}: {score[i]}, expected {g}");
+            for (int j = 0; j <= i; j++)
+            {
+                double f = 0;
+                for (int q = 0; q < mu.Length; q++)
+                {
+                    f += derivatives[i][q] * derivatives[j][q] / (mu[q] + ReadVariance);
+                }
+
+                double fScale = Math.Sqrt(fisher[i, i] * fisher[j, j]);
+                Assert.True(Math.Abs(fisher[i, j] - f) < 1e-4 * fScale, $"Fisher ({i}, {j}): {fisher[i, j]}, expected {f}");
+            }
+        }
+    }
+
     private readonly record struct Pair(float X1, float Y1, float Photons1, float CrlbX1, float CrlbY1, float X2, float Y2, float Photons2, float CrlbX2, float CrlbY2);
 
     /// <summary>CRLB variances of (x1, y1, N1, x2, y2, N2, b) of two fixed-σ spots in a size² ROI, Poisson.</summary>
@@ -104,17 +150,7 @@ public class MultiEmitterMleTests(ITestOutputHelper log)
     {
         const int P = 7;
         double[] mu = Model(theta, size, sigmaPx);
-        var derivatives = new double[P][];
-        for (int k = 0; k < P; k++)
-        {
-            double step = k is 2 or 5 or 6 ? 1e-5 * Math.Max(theta[k], 1) : 1e-5;
-            double[] up = (double[])theta.Clone(), down = (double[])theta.Clone();
-            up[k] += step;
-            down[k] -= step;
-            double[] muUp = Model(up, size, sigmaPx), muDown = Model(down, size, sigmaPx);
-            derivatives[k] = muUp.Select((v, i) => (v - muDown[i]) / (2 * step)).ToArray();
-        }
-
+        double[][] derivatives = Derivatives(theta, size, sigmaPx);
         Matrix<double> fisher = Matrix<double>.Build.Dense(P, P, (i, j) =>
         {
             double s = 0;
@@ -127,6 +163,23 @@ public class MultiEmitterMleTests(ITestOutputHelper log)
         });
         Matrix<double> inverse = fisher.Inverse();
         return Enumerable.Range(0, P).Select(k => inverse[k, k]).ToArray();
+    }
+
+    /// <summary>∂μ/∂θₖ of the two-spot model by central differences, one array of pixels per parameter.</summary>
+    private static double[][] Derivatives(double[] theta, int size, double sigmaPx)
+    {
+        var derivatives = new double[theta.Length][];
+        for (int k = 0; k < theta.Length; k++)
+        {
+            double step = k is 2 or 5 or 6 ? 1e-5 * Math.Max(theta[k], 1) : 1e-5;
+            double[] up = (double[])theta.Clone(), down = (double[])theta.Clone();
+            up[k] += step;
+            down[k] -= step;
+            double[] muUp = Model(up, size, sigmaPx), muDown = Model(down, size, sigmaPx);
+            derivatives[k] = muUp.Select((v, i) => (v - muDown[i]) / (2 * step)).ToArray();
+        }
+
+        return derivatives;
     }
 
     private static double[] Model(double[] t, int size = Roi, double sigmaPx = SigmaPx)

@@ -103,7 +103,7 @@ public static class MultiEmitterMle
         {
             iteration++;
             model.Set(roiSize, ref p, emitters, sigma);
-            FisherScoring.Accumulate(ref model, pixels, readVariance, roiSize, out fisher, out ParameterVector gradient);
+            Accumulate(ref model, pixels, readVariance, roiSize, out fisher, out ParameterVector gradient);
             if (!FisherScoring.Solve(ref fisher, count, ref gradient, out _, out ParameterVector step))
             {
                 break;
@@ -156,12 +156,28 @@ public static class MultiEmitterMle
         }
 
         model.Set(roiSize, ref p, emitters, sigma);
-        FisherScoring.Accumulate(ref model, pixels, readVariance, roiSize, out fisher, out _);
+        Accumulate(ref model, pixels, readVariance, roiSize, out fisher, out _);
         result.LogLikelihoodRatio = FisherScoring.LogLikelihoodRatio(ref model, pixels, readVariance, roiSize);
         bool valid = FisherScoring.Crlb(ref fisher, count, options.ExcessNoiseFactor, out crlb);
         result.Set(ref p, ref crlb);
         result.Status = valid ? Finish(roiSize, options, converged, ref result) : FitStatus.NonFinite;
         return result;
+    }
+
+    // The unrolled two-emitter sums where they apply (bit-identical), else the generic loop.
+    private static void Accumulate<TPixels, TVariance>(
+        ref MultiGaussianModel model, TPixels pixels, TVariance readVariance, int roiSize, out FisherMatrix fisher, out ParameterVector gradient)
+        where TPixels : struct, IPixels
+        where TVariance : struct, IPixels
+    {
+        if (model.Emitters == 2)
+        {
+            model.AccumulateTwo(pixels, readVariance, roiSize, out fisher, out gradient);
+        }
+        else
+        {
+            FisherScoring.Accumulate(ref model, pixels, readVariance, roiSize, out fisher, out gradient);
+        }
     }
 
     private static FitStatus Finish(int roiSize, FitOptions options, bool converged, ref MultiEmitterResult r)
