@@ -61,7 +61,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         _settings = settings;
         var capabilities = EngineCapabilities.HasTemporalBackground | EngineCapabilities.FitsRoiBatches
             | (settings.MultiEmitter ? EngineCapabilities.MultiEmitter : EngineCapabilities.None)
-            | (settings.ResidualDetection ? EngineCapabilities.ResidualDetection : EngineCapabilities.None);
+            | (settings.RunsResidualDetection ? EngineCapabilities.ResidualDetection : EngineCapabilities.None);
         Info = new EngineInfo("cpu", $"CPU: {Environment.ProcessorCount} cores", capabilities);
     }
 
@@ -231,10 +231,10 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         ResidualPass(ws, temporal, index, local);
     }
 
-    // The second detection pass on data − model of the accepted fits (2D, wavelet background only).
+    // The second detection pass on data − model of the accepted fits (2D, wavelet background, multi-emitter on).
     private void ResidualPass(FrameWorkspace ws, bool temporal, int index, List<Localization> local)
     {
-        if (_settings.ResidualDetection && !temporal && _settings.Calibration3D is null && local.Count > 0)
+        if (_settings.RunsResidualDetection && !temporal && local.Count > 0)
         {
             ws.ResidualPass(_varianceMap, _uniformVariance, index, local);
         }

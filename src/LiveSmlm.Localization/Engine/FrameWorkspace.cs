@@ -30,7 +30,7 @@ internal sealed class FrameWorkspace
         Smooth2 = new float[n];
         Scratch = new float[n];
         Thresholds = new float[n];
-        if (settings.ResidualDetection)
+        if (settings.RunsResidualDetection)
         {
             _model = new float[n];
             _residual = new float[n];
