@@ -48,7 +48,7 @@ public abstract partial class AcceleratorTests
         using GpuLocalizer gpu = Open(settings, 2);
 
         // Three calls of two frames: the median window (5 frames) spans the calls on both engines.
-        var cpu = new CpuLocalizer(settings);
+        var cpu = new CpuLocalizer(gpu.Settings);
         var onDevice = new List<Localization>();
         var onCpu = new List<Localization>();
         for (int start = 0; start < frames.Count; start += 2)
@@ -162,7 +162,7 @@ public abstract partial class AcceleratorTests
         var onDevice = new List<Localization>();
         var onCpu = new List<Localization>();
         gpu.Localize(frames, onDevice);
-        var cpu = new CpuLocalizer(settings);
+        var cpu = new CpuLocalizer(gpu.Settings);
         cpu.Localize(frames, onCpu);
 
         Assert.NotEmpty(onCpu);

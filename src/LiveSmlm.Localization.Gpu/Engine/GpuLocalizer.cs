@@ -44,7 +44,8 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
     /// <summary>
     /// Takes ownership of <paramref name="context"/> and <paramref name="accelerator"/> (disposed with
     /// this localizer, accelerator first) and compiles every kernel once. Validates
-    /// <paramref name="settings"/> (ArgumentException naming the field).
+    /// <paramref name="settings"/> (ArgumentException naming the field). Runs without the residual
+    /// detection pass (<see cref="LocalizerSettings.ResidualDetection"/>, CPU engine only): <see cref="Settings"/> says so.
     /// </summary>
     public GpuLocalizer(LocalizerSettings settings, Context context, Accelerator accelerator, int framesPerLaunch = DefaultFramesPerLaunch)
     {
@@ -57,7 +58,7 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
             throw new ArgumentException($"framesPerLaunch = {framesPerLaunch} is out of range; allowed [1, {MaxFramesPerLaunch}].", nameof(framesPerLaunch));
         }
 
-        _settings = settings;
+        _settings = settings with { ResidualDetection = false };
         _context = context;
         _accelerator = accelerator;
         FramesPerLaunch = framesPerLaunch;

@@ -60,7 +60,8 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         settings.Validate();
         _settings = settings;
         var capabilities = EngineCapabilities.HasTemporalBackground | EngineCapabilities.FitsRoiBatches
-            | (settings.MultiEmitter ? EngineCapabilities.MultiEmitter : EngineCapabilities.None);
+            | (settings.MultiEmitter ? EngineCapabilities.MultiEmitter : EngineCapabilities.None)
+            | (settings.RunsResidualDetection ? EngineCapabilities.ResidualDetection : EngineCapabilities.None);
         Info = new EngineInfo("cpu", $"CPU: {Environment.ProcessorCount} cores", capabilities);
     }
 
@@ -182,6 +183,7 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         if (!spreadFits || shares < 2 || _settings.Calibration3D is not null)
         {
             ws.Fit(_varianceMap, _uniformVariance, background, index, local);
+            ResidualPass(ws, temporal, index, local);
             return;
         }
 
@@ -226,6 +228,16 @@ public sealed class CpuLocalizer : ILocalizer, IRoiBatchFitter
         }
 
         ws.Fitter.RemoveDuplicates(local, 0);
+        ResidualPass(ws, temporal, index, local);
+    }
+
+    // The second detection pass on data − model of the accepted fits (2D, wavelet background, multi-emitter on).
+    private void ResidualPass(FrameWorkspace ws, bool temporal, int index, List<Localization> local)
+    {
+        if (_settings.RunsResidualDetection && !temporal && local.Count > 0)
+        {
+            ws.ResidualPass(_varianceMap, _uniformVariance, index, local);
+        }
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public enum EngineCapabilities
 
     /// <summary>Separates overlapping emitters (multi-emitter fits).</summary>
     MultiEmitter = 16,
+
+    /// <summary>Runs the second detection pass on the residual image (<see cref="LocalizerSettings.ResidualDetection"/>).</summary>
+    ResidualDetection = 32,
 }
 
 /// <summary>An engine as it runs: its registry name, the device it runs on, and what it can do.</summary>

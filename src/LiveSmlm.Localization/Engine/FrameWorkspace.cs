@@ -13,6 +13,11 @@ internal sealed class FrameWorkspace
 {
     private readonly LocalizerSettings _settings;
     private readonly int _suppressionRadius;
+    private readonly float[]? _model;
+    private readonly float[]? _residual;
+    private readonly float[]? _residualVariance;
+    private readonly bool[]? _near;
+    private readonly List<Candidate> _residualCandidates = new(64);
 
     public FrameWorkspace(LocalizerSettings settings, int width, int height)
     {
@@ -24,6 +29,14 @@ internal sealed class FrameWorkspace
         Smooth1 = new float[n];
         Smooth2 = new float[n];
         Scratch = new float[n];
+        Thresholds = new float[n];
+        if (settings.RunsResidualDetection)
+        {
+            _model = new float[n];
+            _residual = new float[n];
+            _residualVariance = new float[n];
+            _near = new bool[n];
+        }
         Clock = new StageClock(LocalizerStages.Names);
         Fitter = new RoiFitter(settings, Clock);
         _suppressionRadius = RoiPolicy.SuppressionRadiusPx(settings.PsfSigmaPx);
@@ -41,6 +54,9 @@ internal sealed class FrameWorkspace
     public float[] Smooth2 { get; }
 
     public float[] Scratch { get; }
+
+    /// <summary>The last <see cref="Detect"/>'s threshold map.</summary>
+    public float[] Thresholds { get; }
 
     public List<Candidate> Candidates { get; } = new(256);
 
@@ -69,20 +85,65 @@ internal sealed class FrameWorkspace
         BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
         if (normalisedResidual)
         {
-            Array.Fill(Scratch, (float)_settings.DetectionThresholdFactor * NoiseEstimate.ClippedStdOfDifference(source, Smooth1));
+            Array.Fill(Thresholds, (float)_settings.DetectionThresholdFactor * NoiseEstimate.ClippedStdOfDifference(source, Smooth1));
         }
         else
         {
-            noise.Fill(Smooth2, varianceMap, Scratch);
+            noise.Fill(Smooth2, varianceMap, Thresholds);
         }
 
         BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
 
-        PeakFinder.Find(Smooth2, Scratch, Width, Height, _suppressionRadius, Candidates);
+        PeakFinder.Find(Smooth2, Thresholds, Width, Height, _suppressionRadius, Candidates);
         Clock.Stop(LocalizerStages.Detection, started);
     }
 
     /// <summary>Fits the candidates of the last <see cref="Detect"/> and appends to <paramref name="output"/>.</summary>
     public void Fit(float[]? varianceMap, float uniformVariance, float[]? backgroundMap, int frame, List<Localization> output) =>
         Fitter.FitFrame(Electrons, varianceMap, uniformVariance, backgroundMap, Width, Height, Candidates, frame, output);
+
+    /// <summary>
+    /// The second detection pass (<see cref="LocalizerSettings.ResidualDetection"/>): the model of the
+    /// frame's accepted localizations <paramref name="local"/> is subtracted from the photoelectrons,
+    /// W2 of that residual is compared with the first pass's thresholds (whose local mean holds the
+    /// model, so a bright fit's model mismatch needs its own shot noise to pass), maxima within
+    /// <see cref="RoiPolicy.ResidualExclusionInSigma"/> of an accepted emitter are dropped, and the rest
+    /// are fitted with the model as known (<see cref="RoiFitter.FitResidual"/>); duplicates are merged.
+    /// </summary>
+    public void ResidualPass(float[]? varianceMap, float uniformVariance, int frame, List<Localization> local)
+    {
+        float[] model = _model!, residual = _residual!, residualVariance = _residualVariance!;
+        bool[] near = _near!;
+        long started = StageClock.Start();
+        double pixelNm = _settings.Camera.PixelSizeNm, qe = _settings.Camera.QuantumEfficiency;
+        float exclusion = MathF.Max(1f, (float)(RoiPolicy.ResidualExclusionInSigma * _settings.PsfSigmaPx));
+        Array.Clear(model);
+        Array.Clear(near);
+        foreach (Localization loc in local)
+        {
+            float x = (float)(loc.XNm / pixelNm), y = (float)(loc.YNm / pixelNm);
+            ResidualImage.AddSpot(model, Width, Height, x, y, (float)(loc.Photons * qe), (float)(loc.SigmaXNm / pixelNm));
+            ResidualImage.MarkNear(near, Width, Height, x, y, exclusion);
+        }
+
+        for (int i = 0; i < residual.Length; i++)
+        {
+            residual[i] = Electrons[i] - model[i];
+            residualVariance[i] = (varianceMap?[i] ?? uniformVariance) + model[i];
+        }
+
+        BSplineWavelet.Smooth(residual, Smooth1, Scratch, Width, Height, 1);
+        BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
+        BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
+        PeakFinder.Find(Smooth2, Thresholds, Width, Height, _suppressionRadius, _residualCandidates);
+        _residualCandidates.RemoveAll(c => near[(c.Y * Width) + c.X]);
+        Clock.Stop(LocalizerStages.Detection, started);
+        if (_residualCandidates.Count == 0)
+        {
+            return;
+        }
+
+        Fitter.FitResidual(residual, residualVariance, Width, Height, _residualCandidates, frame, local);
+        Fitter.RemoveDuplicates(local, 0);
+    }
 }

@@ -56,6 +56,18 @@ public sealed record LocalizerSettings
     /// <summary>Fit several emitters jointly when one fits poorly, keeping the model the likelihood-ratio test prefers.</summary>
     public bool MultiEmitter { get; init; } = true;
 
+    /// <summary>
+    /// A second detection pass on the residual image (data − model of the accepted fits, as DAOSTORM
+    /// does) with the first pass's noise-model threshold (which counts the accepted spots in the local
+    /// mean); new candidates are fitted with the accepted spots as known model. It finds emitters that
+    /// overlap accepted ones, so it runs only with <see cref="MultiEmitter"/> (off: one emitter per spot);
+    /// 2D, wavelet background, CPU engine only (the GPU engine runs without it).
+    /// </summary>
+    public bool ResidualDetection { get; init; } = true;
+
+    /// <summary>Whether the CPU engine runs the residual pass: <see cref="ResidualDetection"/> and <see cref="MultiEmitter"/>, 2D, wavelet background.</summary>
+    public bool RunsResidualDetection => ResidualDetection && MultiEmitter && Calibration3D is null && Background == BackgroundMode.Wavelet;
+
     /// <summary>Most emitters fitted jointly in one ROI (with <see cref="MultiEmitter"/>); 2–4.</summary>
     public int MaxEmittersPerGroup { get; init; } = 3;
 

@@ -68,6 +68,9 @@ public sealed class RoiFitter
     /// <summary>Emitters of accepted models that were placed at a residual peak (detection had missed them).</summary>
     public long EmittersFromResidual { get; private set; }
 
+    /// <summary>Emitters accepted from the second detection pass on the residual image (<see cref="FitResidual"/>).</summary>
+    public long ResidualDetections { get; private set; }
+
     /// <summary>Poor single fits repeated with their neighbours' fitted spots as known model.</summary>
     public long NeighbourRefits { get; private set; }
 
@@ -83,6 +86,7 @@ public sealed class RoiFitter
         PairsAccepted = 0;
         EmittersFromResidual = 0;
         NeighbourRefits = 0;
+        ResidualDetections = 0;
         Array.Clear(_groups);
         Rejections.Clear();
     }
@@ -121,6 +125,29 @@ public sealed class RoiFitter
         _places.Clear();
         FitSingles(electrons, varianceMap, uniformVariance, backgroundMap, width, height, candidates, from, to, frame, _singles, _places);
         AcceptRange(electrons, varianceMap, uniformVariance, backgroundMap, width, _singles, _places, 0, _singles.Count, output);
+    }
+
+    /// <summary>
+    /// The second detection pass's fits: each candidate of the residual image <paramref name="residual"/>
+    /// (data − model of the accepted fits) is fitted as one emitter with <paramref name="variance"/>
+    /// (read variance + that model: the accepted spots as known model) and kept when the fit is good
+    /// and stays at its candidate (a fit that slides away found no emitter there).
+    /// </summary>
+    public void FitResidual(float[] residual, float[] variance, int width, int height, List<Candidate> candidates, int frame, List<Localization> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _singles.Clear();
+        _places.Clear();
+        FitSingles(residual, variance, 0f, null, width, height, candidates, 0, candidates.Count, frame, _singles, _places);
+        for (int r = 0; r < _singles.Count; r++)
+        {
+            FitResult single = _singles[r];
+            if (single.Status == FitStatus.Ok && !LeftItsCandidate(single, _places[r]))
+            {
+                ResidualDetections++;
+                AcceptSingle(single, _places[r], output, 0f);
+            }
+        }
     }
 
     /// <summary>

@@ -36,6 +36,12 @@ public static class RoiPolicy
     // brighter neighbour: it is refitted with the neighbours' spots as known model.
     public const double CandidateDriftInSigma = 1.0;
 
+    // Second detection pass (on data − model of the accepted fits): a residual maximum closer than this
+    // many σ (at least 1 px) to an accepted emitter is taken for that fit's model mismatch, not a new
+    // emitter. Measured (bench --accuracy, storm 2/µm², 100 frames): 1σ → precision 0.966, 1.5σ → 0.971,
+    // 2σ → 0.977, 2.5σ → 0.982 with Jaccard 0.862, 0.865, 0.864, 0.859; hidden emitters sit 2.5–4 px (2–3σ) away.
+    public const double ResidualExclusionInSigma = 2.0;
+
     // Two results closer than this fraction of σ are the same emitter found from two candidates.
     public const double DuplicateFractionOfSigma = 0.5;
 
