@@ -13,12 +13,16 @@ internal sealed class MultiEmitterCliOptions
 
     public Option<double?> Alpha { get; } = new("--multi-emitter-alpha") { Description = "Significance level of each likelihood-ratio test for one more emitter (its false-positive rate), 1e-9–0.1 (default: the profile's analysis.multiEmitterSignificance, 3e-4)." };
 
+    public Option<string?> ResidualDetection { get; } = new("--residual-detection") { Description = "A second detection pass on the residual image (data − the accepted fits) for emitters hidden next to brighter ones: on | off (default: the profile's analysis.residualDetection, off). CPU engine, 2D, wavelet background; needs the multi-emitter search." };
+
     public void AddTo(Command command)
     {
         MultiEmitter.AcceptOnlyFromAmong("on", "off");
+        ResidualDetection.AcceptOnlyFromAmong("on", "off");
         command.Options.Add(MultiEmitter);
         command.Options.Add(MaxEmitters);
         command.Options.Add(Alpha);
+        command.Options.Add(ResidualDetection);
     }
 
     /// <summary>
@@ -30,6 +34,7 @@ internal sealed class MultiEmitterCliOptions
         string? on = parse.GetValue(MultiEmitter);
         int? max = parse.GetValue(MaxEmitters);
         double? alpha = parse.GetValue(Alpha);
+        string? residual = parse.GetValue(ResidualDetection);
         if (max is { } m && m is < AnalysisProfile.MinEmittersPerGroup or > AnalysisProfile.MaxEmittersLimit)
         {
             throw new UsageException($"--max-emitters must be within [{AnalysisProfile.MinEmittersPerGroup}, {AnalysisProfile.MaxEmittersLimit}] emitters per ROI; got {m}.");
@@ -45,7 +50,12 @@ internal sealed class MultiEmitterCliOptions
             throw new UsageException("--max-emitters and --multi-emitter-alpha need the multi-emitter search; drop --multi-emitter off.");
         }
 
-        if (on is null && max is null && alpha is null)
+        if (on == "off" && residual == "on")
+        {
+            throw new UsageException("--residual-detection on needs the multi-emitter search (it fits the new emitters with their neighbours); drop --multi-emitter off.");
+        }
+
+        if (on is null && max is null && alpha is null && residual is null)
         {
             return analysis;
         }
@@ -56,6 +66,7 @@ internal sealed class MultiEmitterCliOptions
             MultiEmitter = on is null ? start.MultiEmitter : on == "on",
             MaxEmittersPerGroup = max ?? start.MaxEmittersPerGroup,
             MultiEmitterSignificance = alpha ?? start.MultiEmitterSignificance,
+            ResidualDetection = residual is null ? start.ResidualDetection : residual == "on",
         };
     }
 }

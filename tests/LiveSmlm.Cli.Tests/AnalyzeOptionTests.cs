@@ -282,6 +282,51 @@ public class AnalyzeOptionTests
         Assert.Equal(0, summary.RootElement.GetProperty("multi_emitter_fits_attempted").GetInt64());
     }
 
+    [Fact]
+    public void ResidualDetection_On_FindsDimEmittersBesideBrighterOnes_ThatTheDefaultMisses()
+    {
+        // Pairs 3.5 px apart, 4:1 in brightness, σ 1 px on 25 photons/px (ResidualDetectionTests' geometry):
+        // the bright spot's wavelet ring hides the dim one's maximum, so only the second pass on the residual
+        // (data − the accepted fits) gives it a candidate. Off is the default; the option and the profile turn it on.
+        using var tmp = new TempDir();
+        const int Side = 96, Frames = 4;
+        var rng = new Random(2718);
+        var bright = new List<DrawnEmitter>();
+        var dim = new List<DrawnEmitter>();
+        for (int f = 0; f < Frames; f++)
+        {
+            for (int gy = 0; gy < 4; gy++)
+            {
+                for (int gx = 0; gx < 4; gx++)
+                {
+                    double cx = 12 + (24 * gx) + rng.NextDouble(), cy = 12 + (24 * gy) + rng.NextDouble(), angle = rng.NextDouble() * 2 * Math.PI;
+                    bright.Add(new DrawnEmitter(f, cx, cy, 4000));
+                    dim.Add(new DrawnEmitter(f, cx + (3.5 * Math.Cos(angle)), cy + (3.5 * Math.Sin(angle)), 1000));
+                }
+            }
+        }
+
+        var stack = SpotStacks.Draw(Side, Side, Frames, [.. bright, .. dim], Camera, 1.0, 25, noiseSeed: 27);
+        SpotStacks.WriteTiff(tmp.File("stack.ome.tif"), stack, PixelNm);
+        string profile = File.ReadAllText(CliRunner.RepoFile("hardware-profiles", "simulated-storm.json"))
+            .Replace("\"name\": \"simulated-storm\",", "\"name\": \"simulated-storm\", \"analysis\": { \"residualDetection\": true },", StringComparison.Ordinal);
+        File.WriteAllText(tmp.File("rig.json"), profile);
+
+        string[] common = [.. Camera.Options(PixelNm), "--psf-sigma-nm", "100"];
+        List<CsvLoc> byDefault = Analyze(tmp, "default", common);
+        List<CsvLoc> on = Analyze(tmp, "on", [.. common, "--residual-detection", "on"]);
+        List<CsvLoc> rig = Analyze(tmp, "rig", ["--profile", tmp.File("rig.json"), .. common]);
+        List<CsvLoc> rigOff = Analyze(tmp, "rig-off", ["--profile", tmp.File("rig.json"), .. common, "--residual-detection", "off"]);
+
+        double Recall(List<DrawnEmitter> truth, List<CsvLoc> found) => LocsCsv.Match(truth, found, PixelNm, 100).Count(m => m.Found is not null) / (double)truth.Count;
+        Assert.True(Recall(dim, byDefault) < 0.9, $"the default already finds {Recall(dim, byDefault):P0} of the dim emitters: the pairs do not hide them");
+        Assert.True(Recall(dim, on) >= 0.95, $"--residual-detection on found {Recall(dim, on):P0} of the dim emitters (want ≥ 95 %)");
+        Assert.True(Recall(bright, on) >= 0.97, $"--residual-detection on found {Recall(bright, on):P0} of the bright emitters");
+        Assert.InRange(on.Count, dim.Count + bright.Count - 4, ((dim.Count + bright.Count) * 1.02) + 1);
+        Assert.Equal(on.Count, rig.Count);
+        Assert.Equal(byDefault.Count, rigOff.Count);
+    }
+
     private static List<DrawnEmitter> DrawStack(TempDir tmp, int noiseSeed, int frames = FrameCount)
     {
         List<DrawnEmitter> truth = SpotStacks.Grid(Size, Size, frames, Photons);

@@ -71,6 +71,8 @@ public class BadOptionValueTests(BadValueFiles files) : IClassFixture<BadValueFi
         { "analyze --max-emitters below 2", ["analyze", "{stack}", "--out", "{out}", "--max-emitters", "1"], "--max-emitters must be within [2, 4]" },
         { "analyze --multi-emitter-alpha", ["analyze", "{stack}", "--out", "{out}", "--multi-emitter-alpha", "0.5"], "--multi-emitter-alpha must be within [1e-9, 0.1]" },
         { "analyze --max-emitters with --multi-emitter off", ["analyze", "{stack}", "--out", "{out}", "--multi-emitter", "off", "--max-emitters", "3"], "--multi-emitter off" },
+        { "analyze --residual-detection", ["analyze", "{stack}", "--out", "{out}", "--residual-detection", "maybe"], "maybe" },
+        { "analyze --residual-detection on with --multi-emitter off", ["analyze", "{stack}", "--out", "{out}", "--multi-emitter", "off", "--residual-detection", "on"], "--residual-detection on needs the multi-emitter search" },
         { "analyze --profile analysis.maxEmittersPerGroup", ["analyze", "{stack}", "--out", "{out}", "--profile", "{badanalysis}"], "analysis.maxEmittersPerGroup" },
         { "acquire --max-emitters", ["acquire", "--profile", "{storm}", "--frames", "2", "--out", "{out}", "--max-emitters", "9"], "--max-emitters must be within [2, 4]" },
         { "acquire --multi-emitter-alpha", ["acquire", "--profile", "{storm}", "--frames", "2", "--out", "{out}", "--multi-emitter-alpha", "0"], "--multi-emitter-alpha must be within [1e-9, 0.1]" },

@@ -61,7 +61,8 @@ public class ResidualDetectionTests(ITestOutputHelper log)
         var rng = new Random(1314);
         List<TrueEmitter> truth = FrameImages.IsolatedEmitters(rng, 20, 16, Size, Size, 5000, minSeparationPx: 12);
         List<Frame> frames = FrameImages.Render(rng, FrameImages.Scmos, 20, Size, Size, truth, SigmaPx, Background);
-        Assert.True(new CpuLocalizer(new LocalizerSettings { Camera = FrameImages.Scmos }).Info.Has(EngineCapabilities.ResidualDetection), "The residual pass is on by default.");
+        Assert.False(new CpuLocalizer(new LocalizerSettings { Camera = FrameImages.Scmos }).Info.Has(EngineCapabilities.ResidualDetection), "The residual pass is off by default.");
+        Assert.True(new CpuLocalizer(new LocalizerSettings { Camera = FrameImages.Scmos, ResidualDetection = true }).Info.Has(EngineCapabilities.ResidualDetection));
         var localizer = new CpuLocalizer(new LocalizerSettings { Camera = FrameImages.Scmos, PsfSigmaNm = SigmaPx * PixelNm });
         var found = new List<Localization>();
         localizer.Localize(frames, found);

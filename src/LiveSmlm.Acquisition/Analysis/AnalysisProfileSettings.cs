@@ -15,6 +15,7 @@ public static class AnalysisProfileSettings
             MultiEmitter = analysis.MultiEmitter,
             MaxEmittersPerGroup = analysis.MaxEmittersPerGroup,
             MultiEmitterSignificance = analysis.MultiEmitterSignificance,
+            ResidualDetection = analysis.ResidualDetection,
         };
     }
 }

@@ -27,6 +27,13 @@ public sealed record AnalysisProfile
     /// <summary>Significance level α of each likelihood-ratio test (one more emitter), [1e-9, 0.1]: its false-positive rate.</summary>
     public double MultiEmitterSignificance { get; init; } = 3e-4;
 
+    /// <summary>
+    /// A second detection pass on the residual image (data − the accepted fits), for emitters hidden next to
+    /// brighter ones (CPU engine, 2D, wavelet background, with the multi-emitter search). Off by default: it costs
+    /// frames/s, and the GPU engine does not run it.
+    /// </summary>
+    public bool ResidualDetection { get; init; }
+
     /// <summary>Throws <see cref="SettingException"/> naming the field (prefix.field), its value and the allowed range.</summary>
     public void Validate(string prefix)
     {

@@ -61,9 +61,11 @@ public sealed record LocalizerSettings
     /// does) with the first pass's noise-model threshold (which counts the accepted spots in the local
     /// mean); new candidates are fitted with the accepted spots as known model. It finds emitters that
     /// overlap accepted ones, so it runs only with <see cref="MultiEmitter"/> (off: one emitter per spot);
-    /// 2D, wavelet background, CPU engine only (the GPU engine runs without it).
+    /// 2D, wavelet background, CPU engine only (the GPU engine runs without it). Off by default: it costs
+    /// 15–35 % of the CPU engine's frames/s, and with it the CPU and GPU engines would no longer give the
+    /// same localizations; `--residual-detection on` (or the profile's analysis.residualDetection) turns it on.
     /// </summary>
-    public bool ResidualDetection { get; init; } = true;
+    public bool ResidualDetection { get; init; }
 
     /// <summary>Whether the CPU engine runs the residual pass: <see cref="ResidualDetection"/> and <see cref="MultiEmitter"/>, 2D, wavelet background.</summary>
     public bool RunsResidualDetection => ResidualDetection && MultiEmitter && Calibration3D is null && Background == BackgroundMode.Wavelet;
