@@ -49,22 +49,7 @@ public class ShippedModelTests
 
         const int settle = 120;
         const int frames = 40;
-        using var sim = new SimulatedCamera(settings, seed: 31, frameLimit: settle + frames, maxDegreeOfParallelism: 1);
-        var truth = new List<GroundTruthEmitter>();
-        var batch = new List<Frame>();
-        for (int f = 0; f < settle + frames; f++)
-        {
-            var frame = new Frame(sim.Width, sim.Height);
-            Assert.True(sim.TryReadNext(frame));
-            if (f >= settle - 2)
-            {
-                batch.Add(frame);
-                if (f >= settle)
-                {
-                    truth.AddRange(sim.LastFrameTruth);
-                }
-            }
-        }
+        (List<Frame> batch, List<GroundTruthEmitter> truth) = Simulate(settings, seed: 31, settle, frames);
 
         var output = new List<Localization>();
         engine.Localize(batch, output);
@@ -93,22 +78,7 @@ public class ShippedModelTests
         settings = UniformDensity.At(profile.ToSimulationSettings() with { Camera = settings.Camera }, density);
         var camera = new LocalizerSettings { Camera = profile.ToCameraModel(), PsfSigmaNm = settings.Optics.SigmaNm };
         int settle = UniformDensity.SettlingFrames(settings, density);
-        using var sim = new SimulatedCamera(settings, seed: 9001, frameLimit: settle + frames, maxDegreeOfParallelism: 1);
-        var truth = new List<GroundTruthEmitter>();
-        var batch = new List<Frame>();
-        for (int f = 0; f < settle + frames; f++)
-        {
-            var frame = new Frame(sim.Width, sim.Height);
-            Assert.True(sim.TryReadNext(frame));
-            if (f >= settle - 2)
-            {
-                batch.Add(frame);
-                if (f >= settle)
-                {
-                    truth.AddRange(sim.LastFrameTruth);
-                }
-            }
-        }
+        (List<Frame> batch, List<GroundTruthEmitter> truth) = Simulate(settings, seed: 9001, settle, frames);
 
         EvaluationResult Score(bool uncalibrated)
         {
@@ -205,5 +175,31 @@ public class ShippedModelTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="frames"/> frames of the simulated rig after <paramref name="settle"/> frames of settling, with
+    /// the two frames before them as the network's history, and the simulator's truth of the scored frames.
+    /// </summary>
+    private static (List<Frame> Batch, List<GroundTruthEmitter> Truth) Simulate(SimulationSettings settings, ulong seed, int settle, int frames)
+    {
+        using var sim = new SimulatedCamera(settings, seed, frameLimit: settle + frames, maxDegreeOfParallelism: 1);
+        var truth = new List<GroundTruthEmitter>();
+        var batch = new List<Frame>();
+        for (int f = 0; f < settle + frames; f++)
+        {
+            var frame = new Frame(sim.Width, sim.Height);
+            Assert.True(sim.TryReadNext(frame));
+            if (f >= settle - 2)
+            {
+                batch.Add(frame);
+                if (f >= settle)
+                {
+                    truth.AddRange(sim.LastFrameTruth);
+                }
+            }
+        }
+
+        return (batch, truth);
     }
 }
