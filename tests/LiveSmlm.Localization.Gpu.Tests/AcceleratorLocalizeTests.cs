@@ -152,6 +152,9 @@ public abstract partial class AcceleratorTests
         Assert.Equal("localizer.maxIterations", e.ParamName);
         var launch = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings(), 0));
         Assert.Equal("framesPerLaunch", launch.ParamName);
+        // The residual detection pass is CPU-engine only: asked of this engine, it is refused, naming the way out.
+        var residual = Assert.Throws<ArgumentException>(() => Create(new LocalizerSettings { ResidualDetection = true }, 2));
+        Assert.Contains("--engine cpu", residual.Message, StringComparison.Ordinal);
     }
 
     // Both engines on the same frames: the same numbers of localizations (at least one), detections, fits and rejections.

@@ -44,8 +44,9 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
     /// <summary>
     /// Takes ownership of <paramref name="context"/> and <paramref name="accelerator"/> (disposed with
     /// this localizer, accelerator first) and compiles every kernel once. Validates
-    /// <paramref name="settings"/> (ArgumentException naming the field). Runs without the residual
-    /// detection pass (<see cref="LocalizerSettings.ResidualDetection"/>, CPU engine only): <see cref="Settings"/> says so.
+    /// <paramref name="settings"/> (ArgumentException naming the field). The residual detection pass
+    /// (<see cref="LocalizerSettings.ResidualDetection"/>) is CPU engine only: asked for where it would run, it is
+    /// refused with an ArgumentException that says so, rather than silently left out.
     /// </summary>
     public GpuLocalizer(LocalizerSettings settings, Context context, Accelerator accelerator, int framesPerLaunch = DefaultFramesPerLaunch)
     {
@@ -58,7 +59,14 @@ public sealed partial class GpuLocalizer : ILocalizer, IRoiBatchFitter
             throw new ArgumentException($"framesPerLaunch = {framesPerLaunch} is out of range; allowed [1, {MaxFramesPerLaunch}].", nameof(framesPerLaunch));
         }
 
-        _settings = settings with { ResidualDetection = false };
+        if (settings.RunsResidualDetection)
+        {
+            throw new ArgumentException(
+                "ResidualDetection = true (--residual-detection on, or the profile's analysis.residualDetection): the second detection pass runs on the CPU engine only; use --engine cpu, or turn it off for the GPU engine.",
+                nameof(settings));
+        }
+
+        _settings = settings;
         _context = context;
         _accelerator = accelerator;
         FramesPerLaunch = framesPerLaunch;
