@@ -38,8 +38,7 @@ public sealed class NetworkLocalizer : ILocalizer
     private readonly DecodeUnits _units;
     private readonly DecodeOptions _options;
     private readonly NetworkCalibration? _calibration;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
+    private readonly string _outputName;
     private readonly RunOptions _runOptions = new();
 
     // The window's frames in photoelectrons, oldest first: a ring of Model.Frames buffers, _historyCount filled.
@@ -69,8 +68,7 @@ public sealed class NetworkLocalizer : ILocalizer
         Model = model;
         _session = session;
         _inputName = session.InputMetadata.Keys.First();
-        _inputNames = [_inputName];
-        _outputNames = [session.OutputNames[0]];
+        _outputName = session.OutputNames[0];
         _options = options;
         _units = new DecodeUnits(settings.Camera.PixelSizeNm, settings.Camera.QuantumEfficiency, model.PsfSigmaNm);
         Info = new EngineInfo(NetworkEngine.Name, device, EngineCapabilities.NeedsBatches | EngineCapabilities.HasTemporalBackground | EngineCapabilities.MultiEmitter);
@@ -228,8 +226,8 @@ public sealed class NetworkLocalizer : ILocalizer
         _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, inputLength), [count, window, ph, pw]);
         _mapsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _maps.AsMemory(0, mapsLength), [count, NetworkDecoder.Channels, ph, pw]);
         _binding = _session.CreateIoBinding();
-        _binding.BindInput(_inputNames[0], _inputValue);
-        _binding.BindOutput(_outputNames[0], _mapsValue);
+        _binding.BindInput(_inputName, _inputValue);
+        _binding.BindOutput(_outputName, _mapsValue);
         _shape = (count, ph, pw);
     }
 

@@ -291,11 +291,16 @@ public sealed class SimulatedCamera : IFrameSource
         double pixelNm = _camera.Model.PixelSizeNm;
         foreach (ref readonly PsfDraw d in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_draws))
         {
-            if (d.LastRow >= rowStart && d.FirstRow < rowEnd && d.Sampled is { } sampled)
+            if (d.LastRow < rowStart || d.FirstRow >= rowEnd)
+            {
+                continue;
+            }
+
+            if (d.Sampled is { } sampled)
             {
                 sampled.AddExpectedPhotons(_expected, Width, Height, d.XNm / pixelNm, d.YNm / pixelNm, d.Photons, rowStart, rowEnd);
             }
-            else if (d.LastRow >= rowStart && d.FirstRow < rowEnd)
+            else
             {
                 GaussianPsf.AddExpectedPhotons(_expected, Width, Height, pixelNm, d.XNm, d.YNm, d.SigmaXNm, d.SigmaYNm, d.Photons, rowStart, rowEnd);
             }

@@ -37,8 +37,7 @@ public static class EngineComparison
         ArgumentNullException.ThrowIfNull(engine);
         Frame[] frames = BenchData.Frames(frameCount, side, side, emitters, seed: 13);
         var reference = new List<Localization>();
-        // The reference runs the passes the engine runs (the GPU engine has no residual detection pass).
-        new CpuLocalizer(settings with { ResidualDetection = settings.ResidualDetection && engine.Info.Has(EngineCapabilities.ResidualDetection) }).Localize(frames, reference);
+        new CpuLocalizer(settings).Localize(frames, reference);
         var candidate = new List<Localization>();
         engine.Localize(frames, candidate);
 

@@ -73,8 +73,8 @@ internal sealed class FrameWorkspace
     }
 
     /// <summary>
-    /// Wavelet detection: maxima of W2 = V1 − V2 of <paramref name="source"/> above a threshold map in
-    /// Scratch. On photoelectrons (<paramref name="normalisedResidual"/> false) the local noise of
+    /// Wavelet detection: maxima of W2 = V1 − V2 of <paramref name="source"/> above the threshold map
+    /// <see cref="Thresholds"/>. On photoelectrons (<paramref name="normalisedResidual"/> false) the local noise of
     /// <paramref name="noise"/> (from V2 and <paramref name="varianceMap"/>, the per-pixel read variance
     /// or null); on the temporal residual factor · the frame's measured std(W1).
     /// </summary>
@@ -136,7 +136,18 @@ internal sealed class FrameWorkspace
         BSplineWavelet.Smooth(Smooth1, Smooth2, Scratch, Width, Height, 2);
         BSplineWavelet.Difference(Smooth1, Smooth2, Smooth2);
         PeakFinder.Find(Smooth2, Thresholds, Width, Height, _suppressionRadius, _residualCandidates);
-        _residualCandidates.RemoveAll(c => near[(c.Y * Width) + c.X]);
+        // Maxima next to an accepted emitter are its fit's mismatch (compacted in place: nothing allocated per frame).
+        int kept = 0;
+        for (int i = 0; i < _residualCandidates.Count; i++)
+        {
+            Candidate c = _residualCandidates[i];
+            if (!near[(c.Y * Width) + c.X])
+            {
+                _residualCandidates[kept++] = c;
+            }
+        }
+
+        _residualCandidates.RemoveRange(kept, _residualCandidates.Count - kept);
         Clock.Stop(LocalizerStages.Detection, started);
         if (_residualCandidates.Count == 0)
         {
